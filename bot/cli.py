@@ -1,0 +1,171 @@
+"""The ``jetbot`` command: run, chat, ask, kb check, kb eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from bot.answers import Answers, Snapshot
+from bot.config import ConfigError, Settings, load_settings, require_token
+from bot.evaluation import QuestionSetError, evaluate, format_report, load_questions
+from bot.knowledge import KnowledgeBaseError, check_knowledge
+from bot.matcher import Outcome
+from bot.replies import DID_YOU_MEAN
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class CommandError(Exception):
+    """Ends the command with a one-line message and an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_PROBLEMS) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def load_answers(settings: Settings) -> Answers:
+    try:
+        return Answers.load(settings.knowledge)
+    except KnowledgeBaseError as error:
+        raise CommandError(
+            f"the knowledge base has errors (run 'jetbot kb check {settings.knowledge}'):\n"
+            f"{error}"
+        ) from error
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_application, run_polling
+    from bot.logs import setup_logging
+
+    token = require_token(settings)
+    setup_logging(secrets=[token.reveal()])
+    run_polling(build_application(settings, load_answers(settings)))
+    return EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_chat
+
+    run_chat(settings, load_answers(settings))
+    return EXIT_OK
+
+
+def ask_result(snapshot: Snapshot, question: str) -> dict[str, object]:
+    """The JSON contract of ``jetbot ask``; small talk answers with topic null."""
+    match = snapshot.match(question)
+    topic = match.topic.id if match.outcome is Outcome.ANSWER and match.topic else None
+    if match.outcome in (Outcome.ANSWER, Outcome.SMALLTALK) and match.topic:
+        answer = match.topic.answer
+    elif match.outcome is Outcome.SUGGEST:
+        answer = DID_YOU_MEAN
+    else:
+        answer = snapshot.kb.fallback
+    return {
+        "question": question,
+        "topic": topic,
+        "score": match.score,
+        "answer": answer,
+        "suggestions": [t.id for t in match.suggestions],
+        "outcome": match.outcome.value,
+    }
+
+
+def format_result(result: dict[str, object], as_json: bool) -> str:
+    if as_json:
+        return json.dumps(result, ensure_ascii=False)
+    lines = [str(result["answer"])]
+    suggestions = result["suggestions"]
+    if isinstance(suggestions, list) and suggestions:
+        lines += [f"  - {topic}" for topic in suggestions]
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    snapshot = load_answers(settings).current
+    questions: Iterable[str] = [args.question] if args.question is not None else (
+        line.rstrip("\n") for line in sys.stdin
+    )
+    for question in questions:
+        if args.question is None and not question.strip():
+            continue
+        print(format_result(ask_result(snapshot, question), args.json), flush=True)
+    return EXIT_OK
+
+
+def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    directory = Path(args.directory) if args.directory else settings.knowledge
+    problems = check_knowledge(directory)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{directory}: OK")
+    return EXIT_OK
+
+
+def cmd_kb_eval(args: argparse.Namespace, settings: Settings) -> int:
+    snapshot = load_answers(settings).current
+    try:
+        questions = load_questions(Path(args.questions))
+    except QuestionSetError as error:
+        raise CommandError(str(error)) from error
+    report = evaluate(snapshot.matcher, questions)
+    print(format_report(report))
+    below = []
+    if args.min_top1 is not None and report.top1_rate < args.min_top1:
+        below.append(f"top-1 {report.top1_rate:.1%} < {args.min_top1:.1%}")
+    if args.min_fallback is not None and report.fallback_rate < args.min_fallback:
+        below.append(f"fallback {report.fallback_rate:.1%} < {args.min_fallback:.1%}")
+    if below:
+        print(f"below the floor: {'; '.join(below)}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="jetbot", description="The JET Programme applicant bot.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the Telegram bot (long polling)").set_defaults(func=cmd_run)
+    commands.add_parser("chat", help="talk to the bot in this terminal (no token needed)"
+                        ).set_defaults(func=cmd_chat)
+    ask = commands.add_parser("ask", help="answer one question, or one per line of stdin")
+    ask.add_argument("question", nargs="?", help="the question (default: read stdin)")
+    ask.add_argument("--json", action="store_true", help="print a JSON object per question")
+    ask.set_defaults(func=cmd_ask)
+
+    kb = commands.add_parser("kb", help="knowledge-base tools")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True, metavar="COMMAND")
+    check = kb_commands.add_parser("check", help="validate the knowledge base")
+    check.add_argument("directory", nargs="?", help="knowledge directory (default: "
+                       "$JETBOT_KNOWLEDGE or ./knowledge)")
+    check.set_defaults(func=cmd_kb_check)
+    ev = kb_commands.add_parser("eval", help="score the matcher on a labelled question file")
+    ev.add_argument("questions", help="YAML list of {q, topic}")
+    ev.add_argument("--min-top1", type=float, help="fail (exit 1) below this in-scope top-1 rate")
+    ev.add_argument("--min-fallback", type=float,
+                    help="fail (exit 1) below this out-of-scope fallback rate")
+    ev.set_defaults(func=cmd_kb_eval)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    func: Callable[[argparse.Namespace, Settings], int] = args.func
+    try:
+        return func(args, load_settings())
+    except ConfigError as error:
+        print(f"jetbot: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except CommandError as error:
+        print(f"jetbot: {error}", file=sys.stderr)
+        return error.code
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

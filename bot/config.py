@@ -1,0 +1,84 @@
+"""Settings from the environment, each with one clear error when missing or bad."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE = "jetbot.sqlite3"
+DEFAULT_KNOWLEDGE = "knowledge"
+TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+# The repository's own knowledge base, used when the working directory has none.
+BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / DEFAULT_KNOWLEDGE
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message never contains a secret."""
+
+
+class Secret:
+    """A value that prints as stars, so a token cannot leak through a log or a traceback."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    knowledge: Path
+    database: Path
+    api_base_url: str = DEFAULT_API_BASE_URL
+    token: Secret | None = None
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read every setting that has a default; the token is read by ``require_token``."""
+    env = os.environ if environ is None else environ
+    base_url = env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL
+    if not re.match(r"^https?://[^\s/]+", base_url):
+        raise ConfigError(
+            f"TELEGRAM_API_BASE_URL must be an http(s) URL such as {DEFAULT_API_BASE_URL}"
+        )
+    token_text = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    return Settings(
+        knowledge=knowledge_directory(env.get("JETBOT_KNOWLEDGE", "").strip()),
+        database=Path(env.get("JETBOT_DATABASE", "").strip() or DEFAULT_DATABASE),
+        api_base_url=base_url,
+        token=Secret(token_text) if token_text else None,
+    )
+
+
+def knowledge_directory(value: str) -> Path:
+    if value:
+        return Path(value)
+    local = Path(DEFAULT_KNOWLEDGE)
+    return local if local.is_dir() or not BUNDLED_KNOWLEDGE.is_dir() else BUNDLED_KNOWLEDGE
+
+
+def require_token(settings: Settings) -> Secret:
+    """The bot token, or a ConfigError that says what is wrong without echoing it."""
+    if settings.token is None:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set; get one from @BotFather "
+            "(or try 'jetbot chat', which needs no token)"
+        )
+    if not TOKEN_SHAPE.match(settings.token.reveal()):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and 30+ letters, "
+            "as @BotFather gives it (or try 'jetbot chat', which needs no token)"
+        )
+    return settings.token

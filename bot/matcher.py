@@ -1,0 +1,194 @@
+"""Match an applicant's question to a knowledge-base topic.
+
+Scoring, per topic, is the best of its phrasings, where a phrasing's score blends
+- how much of the question's weighted terms the phrasing explains (a question
+  with words the knowledge base has never seen, like "salary", scores low: the
+  commonest way to be confidently wrong is to answer "what is the salary of an
+  ALT" with what an ALT is),
+- how much of the phrasing the question covers, and
+- a rapidfuzz token score on the analysed text, for near-identical wordings.
+Terms are weighted by how few topics use them, so "jet" counts for little.
+The index is built once per knowledge base; match() touches only the phrasings
+that share a term with the question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from bot.knowledge import KnowledgeBase, Topic, iter_phrasings
+from bot.text import QUESTION_WORDS, Analyzer, stem
+
+ANSWER_THRESHOLD = 45.0
+SUGGEST_THRESHOLD = 40.0
+MAX_SUGGESTIONS = 3
+# Near-equal runner-up topics are offered rather than guessed between.
+AMBIGUITY_MARGIN = 3.0
+FUZZY_CANDIDATES = 12
+FUZZY_TEXT_LIMIT = 300
+
+QUERY_EXPONENT = 1.0
+PHRASING_EXPONENT = 1.0
+FUZZY_WEIGHT = 0.15
+TOPIC_COVERAGE = 0.5
+QUESTION_WORD_WEIGHT = 1.0
+
+
+class Outcome(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    SMALLTALK = "smalltalk"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What the bot makes of a question."""
+
+    outcome: Outcome
+    score: float
+    topic: Topic | None = None
+    suggestions: tuple[Topic, ...] = ()
+    best_guess: Topic | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrasing:
+    topic: int
+    terms: frozenset[str]
+    weight: float
+    text: str
+
+
+class Matcher:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        answer_threshold: float = ANSWER_THRESHOLD,
+        suggest_threshold: float = SUGGEST_THRESHOLD,
+    ) -> None:
+        self.kb = kb
+        self.answer_threshold = answer_threshold
+        self.suggest_threshold = suggest_threshold
+        self.topics: list[Topic] = list(kb.topics.values())
+        position = {topic.id: i for i, topic in enumerate(self.topics)}
+        pairs = list(iter_phrasings(kb))
+        vocabulary = [text for _, text in pairs]
+        vocabulary += [k for topic in self.topics for k in topic.keywords]
+        self.analyzer = Analyzer(kb.synonyms, vocabulary)
+
+        analysed = [(position[t.id], self.analyzer.analyse(text, repair=False).terms, text)
+                    for t, text in pairs]
+        topic_terms: list[set[str]] = [set() for _ in self.topics]
+        for index, terms, _ in analysed:
+            topic_terms[index].update(terms)
+        for topic in self.topics:
+            for keyword in topic.keywords:
+                topic_terms[position[topic.id]].update(
+                    self.analyzer.analyse(keyword, repair=False).terms
+                )
+        document_frequency: dict[str, int] = defaultdict(int)
+        for terms in topic_terms:
+            for term in terms:
+                document_frequency[term] += 1
+        count = max(len(self.topics), 1)
+        self.weights = {
+            term: self._weight(term, frequency, count)
+            for term, frequency in document_frequency.items()
+        }
+        self.unknown_weight = math.log(1 + count / 1.0)
+        self.topic_terms = [frozenset(terms) for terms in topic_terms]
+
+        self.phrasings: list[_Phrasing] = []
+        self.postings: dict[str, list[int]] = defaultdict(list)
+        for index, terms, text in analysed:
+            unique = frozenset(terms)
+            if not unique:
+                continue
+            number = len(self.phrasings)
+            self.phrasings.append(
+                _Phrasing(index, unique, sum(self.weights[t] for t in unique),
+                          " ".join(sorted(unique)))
+            )
+            for term in unique:
+                self.postings[term].append(number)
+        self.postings = dict(self.postings)
+
+    @staticmethod
+    def _weight(term: str, frequency: int, count: int) -> float:
+        weight = math.log(1 + count / frequency)
+        if term in QUESTION_WORD_STEMS:
+            weight *= QUESTION_WORD_WEIGHT
+        return weight
+
+    def term_weight(self, term: str) -> float:
+        return self.weights.get(term, self.unknown_weight)
+
+    def rank(self, text: str) -> list[tuple[Topic, float]]:
+        """Every topic sharing a term with the question, best first, with its score."""
+        terms = frozenset(self.analyzer.analyse(text).terms)
+        if not terms:
+            return []
+        query_weight = sum(self.term_weight(t) for t in terms)
+        matched: dict[int, float] = defaultdict(float)
+        for term in terms:
+            weight = self.weights.get(term)
+            if weight is None:
+                continue
+            for number in self.postings.get(term, ()):
+                matched[number] += weight
+        if not matched:
+            return []
+        query_text = " ".join(sorted(terms))[:FUZZY_TEXT_LIMIT]
+        lexical: dict[int, float] = {}
+        for number, weight in matched.items():
+            phrasing = self.phrasings[number]
+            lexical[number] = (weight / query_weight) ** QUERY_EXPONENT * (
+                weight / phrasing.weight
+            ) ** PHRASING_EXPONENT
+        best: dict[int, float] = {}
+        candidates = sorted(lexical, key=lexical.__getitem__, reverse=True)[:FUZZY_CANDIDATES]
+        for number in candidates:
+            phrasing = self.phrasings[number]
+            fuzzy = fuzz.token_sort_ratio(query_text, phrasing.text) / 100
+            score = (1 - FUZZY_WEIGHT) * lexical[number] + FUZZY_WEIGHT * fuzzy
+            if score > best.get(phrasing.topic, -1.0):
+                best[phrasing.topic] = score
+        ranked = []
+        for index, phrasing_score in best.items():
+            covered = sum(self.term_weight(t) for t in terms & self.topic_terms[index])
+            topic_score = (covered / query_weight) ** QUERY_EXPONENT
+            score = 100 * ((1 - TOPIC_COVERAGE) * phrasing_score + TOPIC_COVERAGE * topic_score)
+            ranked.append((self.topics[index], round(score, 1)))
+        ranked.sort(key=lambda pair: pair[1], reverse=True)
+        return ranked
+
+    def match(self, text: str) -> Match:
+        """Answer, offer choices, or fall back, for one question."""
+        return self.decide(self.rank(text))
+
+    def decide(self, ranked: list[tuple[Topic, float]]) -> Match:
+        """Turn a ranking into an answer, "did you mean" choices, or the fallback."""
+        if not ranked:
+            return Match(Outcome.FALLBACK, 0.0)
+        top, score = ranked[0]
+        rival, rival_score = ranked[1] if len(ranked) > 1 else (None, 0.0)
+        clear = score - rival_score >= AMBIGUITY_MARGIN or (rival is not None and rival.is_smalltalk)
+        if score >= self.answer_threshold and (clear or top.is_smalltalk):
+            outcome = Outcome.SMALLTALK if top.is_smalltalk else Outcome.ANSWER
+            return Match(outcome, score, topic=top, best_guess=top)
+        choices = tuple(
+            topic for topic, s in ranked if s >= self.suggest_threshold and not topic.is_smalltalk
+        )[:MAX_SUGGESTIONS]
+        if choices and score >= self.suggest_threshold:
+            return Match(Outcome.SUGGEST, score, suggestions=choices, best_guess=top)
+        return Match(Outcome.FALLBACK, score, best_guess=top)
+
+
+QUESTION_WORD_STEMS = frozenset(stem(w) for w in QUESTION_WORDS)

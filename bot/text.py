@@ -1,0 +1,162 @@
+"""Turn free text into the terms the matcher compares.
+
+Applicants type casually: mixed case, emoji, typos, abbreviations and long forms
+("ALT" / "assistant language teacher"). Both the knowledge base phrasings and
+the questions go through the same Analyzer, so that they meet in one vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+from spellchecker import SpellChecker
+
+# Latin words (with digits) or runs of any other script, so that "JETプログラム"
+# becomes two tokens rather than one unknown blob.
+TOKEN = re.compile(r"[a-z0-9]+|[^\W\da-z_]+")
+APOSTROPHES = re.compile(r"['’‘`´]")
+
+# Filler that carries no topic: ordinary stopwords plus what applicants wrap
+# their questions in ("hi, I was wondering, could you tell me..."). Question
+# words, "both", "before", "after" and "not" are kept: they decide topics.
+STOPWORDS = frozenset(
+    """
+    a an the and or but if so of to in on at by for from with about as into onto than then
+    is am are was were be been being this that these those there here it its it's
+    i me my mine myself we us our you your yours he him his she her they them their
+    have has had having get gets got getting
+    can could would should will shall may might must
+    please pls plz just really actually exactly basically like any anything some
+    something someone anyone thing things stuff kind kinds sort sorts type types
+    know tell told let wonder wondering wondered want wanted wanna need curious question questions
+    quick okay um uh also too very much lot lots bit more most such own
+    im ive id dont doesnt didnt cant couldnt wont wouldnt isnt arent wasnt whats hows wheres
+    whos whens whys thats theres youre theyre
+    explain describe info information details detail say says said mean means
+    """.split()
+)
+QUESTION_WORDS = frozenset({"what", "who", "when", "where", "why", "how", "which", "whom"})
+DO_FORMS = frozenset({"do", "does", "did", "doing"})
+# "do" is the main verb ("what does a CIR do", "what do ALTs do all day") when it
+# ends the clause or is followed by one of these; otherwise it is an auxiliary.
+MAIN_VERB_FOLLOWERS = frozenset(
+    {"all", "every", "each", "day", "daily", "as", "at", "in", "on", "there", "exactly", "there",
+     "during", "when", "while", "for", "with", "and", "everyday", "typically", "usually"}
+)
+DO_TERM = "do"
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@cache
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Words of ordinary English: a typo is repaired only when it is not one of them.
+
+    Without this, "contract" would be "repaired" to "contact" and an out-of-scope
+    question would get a confident wrong answer.
+    """
+    return frozenset(SpellChecker().word_frequency.dictionary)
+
+
+def simplify(text: str) -> str:
+    """Unicode-normalise, fold case and drop apostrophes ("What's" -> "whats")."""
+    return APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def words(text: str) -> list[str]:
+    return TOKEN.findall(simplify(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    terms: tuple[str, ...]
+    unknown: tuple[str, ...]
+
+
+class Analyzer:
+    """Text to terms: tokens, typo repair, stems, synonyms, stopwords."""
+
+    def __init__(self, synonyms: Mapping[str, Iterable[str]], vocabulary: Iterable[str]) -> None:
+        self.phrases: dict[tuple[str, ...], str] = {}
+        for canonical, variants in synonyms.items():
+            for variant in (canonical, *variants):
+                stems = tuple(stem(w) for w in words(variant))
+                if stems:
+                    self.phrases[stems] = canonical
+        self.longest = max((len(p) for p in self.phrases), default=1)
+        self.vocabulary = frozenset(
+            w for text in vocabulary for w in words(text)
+        ) | {w for v in synonyms.values() for text in v for w in words(text)}
+        self.repairable = tuple(sorted(w for w in self.vocabulary if len(w) >= 4 and w.isalpha()))
+        self.repairs: dict[str, str | None] = {}
+
+    def repair(self, word: str) -> str | None:
+        """The knowledge-base word a misspelt one stands for, if there is exactly one close."""
+        if word in self.repairs:
+            return self.repairs[word]
+        fixed = None
+        if len(word) >= 4 and word.isascii() and word.isalpha() and word not in english_words():
+            limit = 1 if len(word) <= 6 else 2
+            found = process.extractOne(
+                word,
+                self.repairable,
+                scorer=Levenshtein.distance,
+                score_cutoff=limit,
+            )
+            if found is not None:
+                fixed = found[0]
+            else:
+                # Transposed letters ("interveiw") cost two edits but read as one slip.
+                close = process.extractOne(word, self.repairable, scorer=fuzz.ratio,
+                                           score_cutoff=88)
+                fixed = close[0] if close else None
+        self.repairs[word] = fixed
+        return fixed
+
+    def analyse(self, text: str, *, repair: bool = True) -> Analysis:
+        tokens = words(text)
+        unknown: list[str] = []
+        surfaces: list[str] = []
+        for token in tokens:
+            if repair and token not in self.vocabulary and token not in STOPWORDS:
+                fixed = self.repair(token)
+                if fixed is None:
+                    unknown.append(token)
+                else:
+                    token = fixed
+            surfaces.append(token)
+        stems = [stem(t) for t in surfaces]
+        terms: list[str] = []
+        i = 0
+        while i < len(stems):
+            for size in range(min(self.longest, len(stems) - i), 0, -1):
+                canonical = self.phrases.get(tuple(stems[i : i + size]))
+                if canonical is not None:
+                    terms.append(canonical)
+                    i += size
+                    break
+            else:
+                surface = surfaces[i]
+                if surface in DO_FORMS:
+                    following = surfaces[i + 1] if i + 1 < len(surfaces) else None
+                    if following is None or following in MAIN_VERB_FOLLOWERS:
+                        terms.append(DO_TERM)
+                elif surface not in STOPWORDS:
+                    terms.append(stems[i])
+                i += 1
+        unknown_terms = tuple(
+            t for t in dict.fromkeys(unknown) if t not in STOPWORDS and stem(t) in terms
+        )
+        return Analysis(terms=tuple(terms), unknown=unknown_terms)

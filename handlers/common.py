@@ -1,0 +1,54 @@
+"""Shared plumbing for handlers: where core objects live, and sending a Reply."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.answers import Answers
+from bot.replies import MESSAGE_LIMIT, Reply, split_text
+
+ANSWERS = "answers"
+
+
+def answers(context: ContextTypes.DEFAULT_TYPE) -> Answers:
+    """The live knowledge base holder that app.py put in bot_data."""
+    return context.bot_data[ANSWERS]
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.data)
+                for b in row
+            ]
+            for row in reply.buttons
+        ]
+    )
+
+
+async def send(message: Message, reply: Reply) -> None:
+    """Send a reply in the chat of ``message``, split if long; buttons go on the last part."""
+    parts = split_text(reply.text)
+    for number, part in enumerate(parts, start=1):
+        markup = keyboard(reply) if number == len(parts) else None
+        await message.reply_text(part, reply_markup=markup)
+
+
+async def show_in_place(message: Message, reply: Reply) -> None:
+    """Replace a menu message's text and buttons, as browsing does."""
+    if len(reply.text) > MESSAGE_LIMIT:
+        await send(message, reply)
+        return
+    try:
+        await message.edit_text(reply.text, reply_markup=keyboard(reply))
+    except BadRequest as error:
+        # A double tap asks for the same content twice; Telegram refuses the no-op edit.
+        if "not modified" not in error.message:
+            raise
