@@ -22,7 +22,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz
 
 from bot.knowledge import KnowledgeBase, Topic, iter_phrasings
-from bot.text import QUESTION_WORDS, Analyzer, stem
+from bot.text import QUESTION_WORDS, Analyzer, question_sentences, stem
 
 ANSWER_THRESHOLD = 45.0
 SUGGEST_THRESHOLD = 40.0
@@ -37,6 +37,8 @@ PHRASING_EXPONENT = 1.0
 FUZZY_WEIGHT = 0.15
 TOPIC_COVERAGE = 0.5
 QUESTION_WORD_WEIGHT = 1.0
+UNKNOWN_FACTOR = 1.0
+ANSWER_TERMS = False
 
 
 class Outcome(StrEnum):
@@ -79,20 +81,18 @@ class Matcher:
         self.topics: list[Topic] = list(kb.topics.values())
         position = {topic.id: i for i, topic in enumerate(self.topics)}
         pairs = list(iter_phrasings(kb))
-        vocabulary = [text for _, text in pairs]
-        vocabulary += [k for topic in self.topics for k in topic.keywords]
-        self.analyzer = Analyzer(kb.synonyms, vocabulary)
+        reference = [t.title for t in self.topics] + [t.answer for t in self.topics]
+        reference += [k for topic in self.topics for k in topic.keywords]
+        self.analyzer = Analyzer(kb.synonyms, [text for _, text in pairs], reference)
 
-        analysed = [(position[t.id], self.analyzer.analyse(text, repair=False).terms, text)
-                    for t, text in pairs]
+        analysed = [(position[t.id], self.analyzer.analyse(text).terms, text) for t, text in pairs]
         topic_terms: list[set[str]] = [set() for _ in self.topics]
         for index, terms, _ in analysed:
             topic_terms[index].update(terms)
         for topic in self.topics:
-            for keyword in topic.keywords:
-                topic_terms[position[topic.id]].update(
-                    self.analyzer.analyse(keyword, repair=False).terms
-                )
+            extra = [*topic.keywords, topic.answer] if ANSWER_TERMS else [*topic.keywords]
+            for text in extra:
+                topic_terms[position[topic.id]].update(self.analyzer.analyse(text).terms)
         document_frequency: dict[str, int] = defaultdict(int)
         for terms in topic_terms:
             for term in terms:
@@ -102,7 +102,7 @@ class Matcher:
             term: self._weight(term, frequency, count)
             for term, frequency in document_frequency.items()
         }
-        self.unknown_weight = math.log(1 + count / 1.0)
+        self.unknown_weight = UNKNOWN_FACTOR * math.log(1 + count)
         self.topic_terms = [frozenset(terms) for terms in topic_terms]
 
         self.phrasings: list[_Phrasing] = []
@@ -131,7 +131,19 @@ class Matcher:
         return self.weights.get(term, self.unknown_weight)
 
     def rank(self, text: str) -> list[tuple[Topic, float]]:
-        """Every topic sharing a term with the question, best first, with its score."""
+        """Every topic sharing a term with the question, best first, with its score.
+
+        A message with context around its question is also ranked sentence by
+        sentence, and each topic keeps its best score.
+        """
+        best: dict[str, tuple[Topic, float]] = {}
+        for part in (text, *question_sentences(text)):
+            for topic, score in self.rank_text(part):
+                if score > best.get(topic.id, (topic, -1.0))[1]:
+                    best[topic.id] = (topic, score)
+        return sorted(best.values(), key=lambda pair: pair[1], reverse=True)
+
+    def rank_text(self, text: str) -> list[tuple[Topic, float]]:
         terms = frozenset(self.analyzer.analyse(text).terms)
         if not terms:
             return []

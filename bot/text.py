@@ -79,6 +79,36 @@ def words(text: str) -> list[str]:
     return TOKEN.findall(simplify(text))
 
 
+NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b")
+
+
+def proper_nouns(text: str) -> frozenset[str]:
+    """Capitalised words that do not start a sentence: places and names, mostly."""
+    return frozenset(simplify(w) for w in NAME.findall(text.strip()))
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s+[-–—]\s+|\n+")
+QUESTION_START = frozenset(
+    "what who when where why how which can could do does did is are am will would should "
+    "may might was were have has".split()
+)
+
+
+def question_sentences(text: str) -> list[str]:
+    """The sentences of a message that ask something, when it has more than one.
+
+    Applicants often open with context ("Hi! I'm a teacher in Canada.") before the
+    question; matching the question alone keeps the context from diluting it.
+    """
+    sentences = [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
+    if len(sentences) < 2:
+        return []
+    return [
+        s for s in sentences
+        if s.endswith("?") or (words(s)[:1] and words(s)[0] in QUESTION_START)
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     terms: tuple[str, ...]
@@ -88,7 +118,15 @@ class Analysis:
 class Analyzer:
     """Text to terms: tokens, typo repair, stems, synonyms, stopwords."""
 
-    def __init__(self, synonyms: Mapping[str, Iterable[str]], vocabulary: Iterable[str]) -> None:
+    def __init__(
+        self,
+        synonyms: Mapping[str, Iterable[str]],
+        vocabulary: Iterable[str],
+        reference: Iterable[str] = (),
+    ) -> None:
+        """``vocabulary``: text whose words are known; ``reference``: carefully written text
+        (titles, answers, keywords) whose words are the only targets of typo repair, so a
+        deliberate misspelling among the phrasings is itself repaired, not a target."""
         self.phrases: dict[tuple[str, ...], str] = {}
         for canonical, variants in synonyms.items():
             for variant in (canonical, *variants):
@@ -96,10 +134,11 @@ class Analyzer:
                 if stems:
                     self.phrases[stems] = canonical
         self.longest = max((len(p) for p in self.phrases), default=1)
-        self.vocabulary = frozenset(
-            w for text in vocabulary for w in words(text)
-        ) | {w for v in synonyms.values() for text in v for w in words(text)}
-        self.repairable = tuple(sorted(w for w in self.vocabulary if len(w) >= 4 and w.isalpha()))
+        synonym_words = {w for v in synonyms.values() for text in v for w in words(text)}
+        clean = {w for text in reference for w in words(text)} | synonym_words
+        self.vocabulary = frozenset(clean)
+        self.repairable = tuple(sorted(w for w in clean if len(w) >= 4 and w.isalpha()))
+        self.known = frozenset(w for text in vocabulary for w in words(text)) | clean
         self.repairs: dict[str, str | None] = {}
 
     def repair(self, word: str) -> str | None:
@@ -125,17 +164,20 @@ class Analyzer:
         self.repairs[word] = fixed
         return fixed
 
-    def analyse(self, text: str, *, repair: bool = True) -> Analysis:
-        tokens = words(text)
+    def analyse(self, text: str) -> Analysis:
+        names = proper_nouns(text)
         unknown: list[str] = []
         surfaces: list[str] = []
-        for token in tokens:
-            if repair and token not in self.vocabulary and token not in STOPWORDS:
+        for token in words(text):
+            if token not in self.vocabulary and token not in STOPWORDS:
                 fixed = self.repair(token)
-                if fixed is None:
-                    unknown.append(token)
-                else:
+                if fixed is not None:
                     token = fixed
+                elif token in names:
+                    # "from Ireland", "the consulate in Chicago": context, not the question.
+                    continue
+                elif token not in self.known:
+                    unknown.append(token)
             surfaces.append(token)
         stems = [stem(t) for t in surfaces]
         terms: list[str] = []

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import itertools
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.config import BUNDLED_KNOWLEDGE
+from bot.knowledge import KnowledgeBase, load_knowledge
+
+WriteKb = Callable[[dict[str, str]], Path]
+
+MESSAGES = """\
+messages:
+  welcome: Welcome to the test bot!
+  fallback: Sorry, I don't know that one.
+"""
+
+TOPICS = """\
+stages:
+  - id: apply
+    title: Application
+    topic: steps.apply
+  - id: interview
+    title: Interview
+    topic: steps.interview
+
+topics:
+  - id: roles.alt
+    title: What an ALT is
+    questions:
+      - what is an alt
+      - tell me about the alt position
+    answer: An ALT helps Japanese teachers in school classrooms.
+    keywords: [classroom]
+    related: [roles.cir, steps.apply]
+    links:
+      - title: Official site
+        url: https://example.org/alt
+
+  - id: roles.cir
+    title: What a CIR is
+    questions:
+      - what is a cir
+      - tell me about the cir position
+    answer: A CIR works in a local government office on international exchange.
+    related: [roles.alt]
+
+  - id: steps.apply
+    title: How to apply
+    questions:
+      - how do i apply
+      - where do i send my application
+    answer: Apply through the Japanese embassy in your country.
+
+  - id: steps.interview
+    title: The interview
+    questions:
+      - when is the interview
+      - what happens at the interview
+    answer: Interviews are held at the embassy after the application review.
+
+  - id: smalltalk.hello
+    title: Hello
+    questions:
+      - hello
+      - hi there
+    answer: Hi! Ask me about the programme.
+"""
+
+SYNONYMS = """\
+synonyms:
+  alt:
+    - assistant language teacher
+  cir:
+    - coordinator for international relations
+  apply:
+    - application
+    - sign up
+"""
+
+
+def minimal_kb_files() -> dict[str, str]:
+    """A small valid knowledge base, as {file name: YAML text}."""
+    return {"messages.yaml": MESSAGES, "topics.yaml": TOPICS, "synonyms.yaml": SYNONYMS}
+
+
+@pytest.fixture
+def write_kb(tmp_path: Path) -> WriteKb:
+    counter = itertools.count()
+
+    def write(files: dict[str, str]) -> Path:
+        directory = tmp_path / f"kb{next(counter)}"
+        directory.mkdir()
+        for name, text in files.items():
+            path = directory / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return directory
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def shipped_kb() -> KnowledgeBase:
+    return load_knowledge(BUNDLED_KNOWLEDGE)

@@ -1,0 +1,65 @@
+"""``jetbot run`` as a separate process, long-polling the test Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+
+from tests.e2e.botapi import BotApiServer
+from tests.e2e.conftest import TOKEN, USER
+
+
+async def test_jetbot_run_answers_and_stops_cleanly(server: BotApiServer, tmp_path) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "JETBOT_DATABASE": str(tmp_path / "bot.sqlite3"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await server.wait_for_call("getUpdates", timeout=20)
+        server.user_message(USER, "who reviews my application?")
+        [answer] = await server.wait_for_messages(USER, 1, timeout=20)
+        assert "Embassy" in answer["text"]
+        assert server.calls("setMyCommands"), "post_init registers the commands"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=20)
+    assert process.returncode == 0
+    output = (stdout + stderr).decode()
+    assert TOKEN not in output
+    assert TOKEN.split(":")[1] not in output
+
+
+async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def test_missing_token_is_one_line_and_exit_2() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    code, output = await run_cli("run", env=env)
+    assert code == 2
+    assert output.count("\n") == 1
+    assert "TELEGRAM_BOT_TOKEN" in output
+    assert "jetbot chat" in output
+
+
+async def test_malformed_token_is_never_printed() -> None:
+    secret = "not-a-token-but-still-secret-4f9a1c"
+    code, output = await run_cli("run", env={**os.environ, "TELEGRAM_BOT_TOKEN": secret})
+    assert code == 2
+    assert output.count("\n") == 1
+    assert secret not in output
+    assert "malformed" in output
