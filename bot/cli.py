@@ -31,8 +31,7 @@ def load_answers(settings: Settings) -> Answers:
         return Answers.load(settings.knowledge)
     except KnowledgeBaseError as error:
         raise CommandError(
-            f"the knowledge base has errors (run 'jetbot kb check {settings.knowledge}'):\n"
-            f"{error}"
+            f"the knowledge base has errors (run 'jetbot kb check {settings.knowledge}'):\n{error}"
         ) from error
 
 
@@ -85,8 +84,8 @@ def format_result(result: dict[str, object], as_json: bool) -> str:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     snapshot = load_answers(settings).current
-    questions: Iterable[str] = [args.question] if args.question is not None else (
-        line.rstrip("\n") for line in sys.stdin
+    questions: Iterable[str] = (
+        [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
     )
     for question in questions:
         if args.question is None and not question.strip():
@@ -129,9 +128,12 @@ def cmd_kb_eval(args: argparse.Namespace, settings: Settings) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="jetbot", description="The JET Programme applicant bot.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the Telegram bot (long polling)").set_defaults(func=cmd_run)
-    commands.add_parser("chat", help="talk to the bot in this terminal (no token needed)"
-                        ).set_defaults(func=cmd_chat)
+    commands.add_parser("run", help="run the Telegram bot (long polling)").set_defaults(
+        func=cmd_run
+    )
+    commands.add_parser(
+        "chat", help="talk to the bot in this terminal (no token needed)"
+    ).set_defaults(func=cmd_chat)
     ask = commands.add_parser("ask", help="answer one question, or one per line of stdin")
     ask.add_argument("question", nargs="?", help="the question (default: read stdin)")
     ask.add_argument("--json", action="store_true", help="print a JSON object per question")
@@ -140,14 +142,18 @@ def parser() -> argparse.ArgumentParser:
     kb = commands.add_parser("kb", help="knowledge-base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True, metavar="COMMAND")
     check = kb_commands.add_parser("check", help="validate the knowledge base")
-    check.add_argument("directory", nargs="?", help="knowledge directory (default: "
-                       "$JETBOT_KNOWLEDGE or ./knowledge)")
+    check.add_argument(
+        "directory",
+        nargs="?",
+        help="knowledge directory (default: $JETBOT_KNOWLEDGE or ./knowledge)",
+    )
     check.set_defaults(func=cmd_kb_check)
     ev = kb_commands.add_parser("eval", help="score the matcher on a labelled question file")
     ev.add_argument("questions", help="YAML list of {q, topic}")
     ev.add_argument("--min-top1", type=float, help="fail (exit 1) below this in-scope top-1 rate")
-    ev.add_argument("--min-fallback", type=float,
-                    help="fail (exit 1) below this out-of-scope fallback rate")
+    ev.add_argument(
+        "--min-fallback", type=float, help="fail (exit 1) below this out-of-scope fallback rate"
+    )
     ev.set_defaults(func=cmd_kb_eval)
     return root
 

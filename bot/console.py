@@ -186,8 +186,9 @@ class ChatConsole:
                 await self.application.stop()
 
 
-def run_chat(settings: Settings, answers: Answers, lines: TextIO = sys.stdin,
-             out: TextIO = sys.stdout) -> None:
+def run_chat(
+    settings: Settings, answers: Answers, lines: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     """Talk to the bot in a terminal; ends at end of input."""
     transport = ConsoleRequest(out)
     application = build_application(settings, answers, request=transport, token="console")

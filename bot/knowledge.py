@@ -156,7 +156,8 @@ class _Loader:
         self.synonym_owner: dict[str, tuple[str, Location]] = {}
         self.phrasings: dict[str, tuple[str, Location]] = {}
         self.related: list[tuple[str, str, Location]] = []
-        self.broken_topics: set[str] = set()
+        # Topics with an error of their own: known to exist, so not reported again as missing.
+        self.broken_topics: dict[str, Location] = {}
         self.path = directory
 
     def load(self) -> KnowledgeBase:
@@ -242,7 +243,9 @@ class _Loader:
             return None
         return value
 
-    def text_list(self, key_node: yaml.Node, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
+    def text_list(
+        self, key_node: yaml.Node, node: yaml.Node, what: str
+    ) -> list[tuple[str, yaml.Node]]:
         if not isinstance(node, yaml.SequenceNode):
             self.problem(key_node, f"{what} must be a list")
             return []
@@ -289,7 +292,9 @@ class _Loader:
             if key not in entries:
                 self.problem(node, f"{what}: missing required field '{key}'")
         title = self.text(*entries["title"], f"{what}: 'title'") if "title" in entries else None
-        answer = self.text(*entries["answer"], f"{what}: 'answer'") if "answer" in entries else None
+        answer = (
+            self.text(*entries["answer"], f"{what}: 'answer'") if "answer" in entries else None
+        )
         questions = self.listed(entries, "questions", what)
         keywords = self.listed(entries, "keywords", what)
         related = self.listed(entries, "related", what)
@@ -310,7 +315,8 @@ class _Loader:
             )
             return
         if topic_id in self.topics or topic_id in self.broken_topics:
-            first = self.topics[topic_id].location if topic_id in self.topics else "above"
+            topic = self.topics.get(topic_id)
+            first = topic.location if topic else self.broken_topics[topic_id]
             self.problem(node, f"duplicate topic id '{topic_id}' (first defined at {first})")
             return
         for question, q_node in questions:
@@ -318,7 +324,7 @@ class _Loader:
         for target, r_node in related:
             self.related.append((topic_id, target, self.where(r_node)))
         if title is None or answer is None or not questions:
-            self.broken_topics.add(topic_id)
+            self.broken_topics[topic_id] = self.where(node)
             return
         self.topics[topic_id] = Topic(
             id=topic_id,
@@ -339,7 +345,11 @@ class _Loader:
             return []
         key_node, value_node = entries[key]
         items = self.text_list(key_node, value_node, f"{what}: '{key}'")
-        if key == "questions" and isinstance(value_node, yaml.SequenceNode) and not value_node.value:
+        if (
+            key == "questions"
+            and isinstance(value_node, yaml.SequenceNode)
+            and not value_node.value
+        ):
             self.problem(key_node, f"{what}: 'questions' is empty")
         return items
 
@@ -409,8 +419,9 @@ class _Loader:
         entries = self.mapping(node, "messages", MESSAGE_KEYS)
         for key, (k_node, v_node) in (entries or {}).items():
             if key in self.message_locations:
-                self.problem(k_node, f"message '{key}' already defined at "
-                             f"{self.message_locations[key]}")
+                self.problem(
+                    k_node, f"message '{key}' already defined at {self.message_locations[key]}"
+                )
                 continue
             value = self.text(k_node, v_node, f"message '{key}'")
             if value is not None:
@@ -421,8 +432,13 @@ class _Loader:
         if not isinstance(node, yaml.MappingNode):
             self.problem(key_node, "'synonyms' must map a word to the list of its variants")
             return
+        seen: set[str] = set()
         for k_node, v_node in node.value:
             word = normalise_phrasing(str(k_node.value))
+            if word in seen:
+                self.problem(k_node, f"synonyms: key '{word}' appears twice")
+                continue
+            seen.add(word)
             if not word or " " in word:
                 self.problem(k_node, f"synonym '{k_node.value}' must be a single word")
                 continue
@@ -432,7 +448,8 @@ class _Loader:
                 owner = self.synonym_owner.get(variant)
                 if owner is not None and owner[0] != word:
                     self.problem(
-                        item, f"variant '{variant}' is listed under '{owner[0]}' too (at {owner[1]})"
+                        item,
+                        f"variant '{variant}' is listed under '{owner[0]}' too (at {owner[1]})",
                     )
                     continue
                 self.synonym_owner[variant] = (word, self.where(item))
@@ -460,7 +477,9 @@ class _Loader:
         first_file = Location(self.directory, 0)
         for key in MESSAGE_KEYS:
             if key not in self.messages:
-                self.problem_at(first_file, f"no file defines the message '{key}' under 'messages'")
+                self.problem_at(
+                    first_file, f"no file defines the message '{key}' under 'messages'"
+                )
 
 
 def iter_phrasings(kb: KnowledgeBase) -> Iterator[tuple[Topic, str]]:

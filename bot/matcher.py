@@ -22,7 +22,7 @@ from enum import StrEnum
 from rapidfuzz import fuzz
 
 from bot.knowledge import KnowledgeBase, Topic, iter_phrasings
-from bot.text import QUESTION_WORDS, Analyzer, question_sentences, stem
+from bot.text import Analyzer, question_sentences
 
 ANSWER_THRESHOLD = 45.0
 SUGGEST_THRESHOLD = 40.0
@@ -36,9 +36,7 @@ QUERY_EXPONENT = 1.0
 PHRASING_EXPONENT = 1.0
 FUZZY_WEIGHT = 0.15
 TOPIC_COVERAGE = 0.5
-QUESTION_WORD_WEIGHT = 1.0
 UNKNOWN_FACTOR = 1.0
-ANSWER_TERMS = False
 
 
 class Outcome(StrEnum):
@@ -67,6 +65,16 @@ class _Phrasing:
     text: str
 
 
+def inverse_topic_frequency(topic_terms: list[frozenset[str]]) -> dict[str, float]:
+    """A term's weight: high when few topics use it ("sport"), low when many do ("jet")."""
+    frequency: dict[str, int] = defaultdict(int)
+    for terms in topic_terms:
+        for term in terms:
+            frequency[term] += 1
+    count = max(len(topic_terms), 1)
+    return {term: math.log(1 + count / n) for term, n in frequency.items()}
+
+
 class Matcher:
     def __init__(
         self,
@@ -79,53 +87,37 @@ class Matcher:
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
         self.topics: list[Topic] = list(kb.topics.values())
-        position = {topic.id: i for i, topic in enumerate(self.topics)}
         pairs = list(iter_phrasings(kb))
+        # Titles, answers and keywords are written with care; phrasings may hold
+        # deliberate misspellings, which must not become typo-repair targets.
         reference = [t.title for t in self.topics] + [t.answer for t in self.topics]
-        reference += [k for topic in self.topics for k in topic.keywords]
+        reference += [k for t in self.topics for k in t.keywords]
         self.analyzer = Analyzer(kb.synonyms, [text for _, text in pairs], reference)
 
-        analysed = [(position[t.id], self.analyzer.analyse(text).terms, text) for t, text in pairs]
+        position = {topic.id: i for i, topic in enumerate(self.topics)}
+        analysed = [
+            (position[t.id], frozenset(self.analyzer.analyse(text).terms)) for t, text in pairs
+        ]
         topic_terms: list[set[str]] = [set() for _ in self.topics]
-        for index, terms, _ in analysed:
+        for index, terms in analysed:
             topic_terms[index].update(terms)
         for topic in self.topics:
-            extra = [*topic.keywords, topic.answer] if ANSWER_TERMS else [*topic.keywords]
-            for text in extra:
-                topic_terms[position[topic.id]].update(self.analyzer.analyse(text).terms)
-        document_frequency: dict[str, int] = defaultdict(int)
-        for terms in topic_terms:
-            for term in terms:
-                document_frequency[term] += 1
-        count = max(len(self.topics), 1)
-        self.weights = {
-            term: self._weight(term, frequency, count)
-            for term, frequency in document_frequency.items()
-        }
-        self.unknown_weight = UNKNOWN_FACTOR * math.log(1 + count)
+            for keyword in topic.keywords:
+                topic_terms[position[topic.id]].update(self.analyzer.analyse(keyword).terms)
         self.topic_terms = [frozenset(terms) for terms in topic_terms]
+        self.weights = inverse_topic_frequency(self.topic_terms)
+        self.unknown_weight = UNKNOWN_FACTOR * math.log(1 + max(len(self.topics), 1))
 
         self.phrasings: list[_Phrasing] = []
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for index, terms, text in analysed:
-            unique = frozenset(terms)
-            if not unique:
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, terms in analysed:
+            if not terms:
                 continue
-            number = len(self.phrasings)
-            self.phrasings.append(
-                _Phrasing(index, unique, sum(self.weights[t] for t in unique),
-                          " ".join(sorted(unique)))
-            )
-            for term in unique:
-                self.postings[term].append(number)
-        self.postings = dict(self.postings)
-
-    @staticmethod
-    def _weight(term: str, frequency: int, count: int) -> float:
-        weight = math.log(1 + count / frequency)
-        if term in QUESTION_WORD_STEMS:
-            weight *= QUESTION_WORD_WEIGHT
-        return weight
+            weight = sum(self.weights[t] for t in terms)
+            for term in terms:
+                postings[term].append(len(self.phrasings))
+            self.phrasings.append(_Phrasing(index, terms, weight, " ".join(sorted(terms))))
+        self.postings = dict(postings)
 
     def term_weight(self, term: str) -> float:
         return self.weights.get(term, self.unknown_weight)
@@ -191,7 +183,9 @@ class Matcher:
             return Match(Outcome.FALLBACK, 0.0)
         top, score = ranked[0]
         rival, rival_score = ranked[1] if len(ranked) > 1 else (None, 0.0)
-        clear = score - rival_score >= AMBIGUITY_MARGIN or (rival is not None and rival.is_smalltalk)
+        clear = score - rival_score >= AMBIGUITY_MARGIN or (
+            rival is not None and rival.is_smalltalk
+        )
         if score >= self.answer_threshold and (clear or top.is_smalltalk):
             outcome = Outcome.SMALLTALK if top.is_smalltalk else Outcome.ANSWER
             return Match(outcome, score, topic=top, best_guess=top)
@@ -201,6 +195,3 @@ class Matcher:
         if choices and score >= self.suggest_threshold:
             return Match(Outcome.SUGGEST, score, suggestions=choices, best_guess=top)
         return Match(Outcome.FALLBACK, score, best_guess=top)
-
-
-QUESTION_WORD_STEMS = frozenset(stem(w) for w in QUESTION_WORDS)

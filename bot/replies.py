@@ -20,6 +20,7 @@ CALLBACK_DATA_LIMIT = 64
 ANSWER_TOPIC = "t"  # t:<topic id>      answer a topic in a new message
 BROWSE = "b"  # b:<section>       show a browse menu in place
 BROWSE_TOPIC = "bt"  # bt:<topic id>     show a topic in place, with Back
+NONE_OF_THESE = "f"  # f:               none of the "did you mean" choices fit
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +59,10 @@ HELP_TEXT = (
     "• /help shows this message.\n\n"
     "If I don't know something, I'll tell you where to ask."
 )
-ASK_TEXT = "Type your question in your own words and send it, e.g. <i>who reviews my application?</i>"
-NON_TEXT = (
-    "I can only read text messages. Please type your question, or send /start for the menu."
+ASK_TEXT = (
+    "Type your question in your own words and send it, e.g. <i>who reviews my application?</i>"
 )
+NON_TEXT = "I can only read text messages. Please type your question, or send /start for the menu."
 UNKNOWN_COMMAND = "Sorry, I don't know that command. Send /help to see what I can do."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these?"
@@ -110,7 +111,12 @@ def match_reply(kb: KnowledgeBase, match: Match) -> Reply:
         rows = tuple(
             (Button(topic.title, callback(ANSWER_TOPIC, topic.id)),) for topic in match.suggestions
         )
-        return Reply(DID_YOU_MEAN, rows)
+        none = (Button("None of these", callback(NONE_OF_THESE, "")),)
+        return Reply(DID_YOU_MEAN, (*rows, none))
+    return fallback_reply(kb)
+
+
+def fallback_reply(kb: KnowledgeBase) -> Reply:
     return Reply(escape(kb.fallback))
 
 
@@ -153,7 +159,7 @@ def browse_topic_reply(kb: KnowledgeBase, topic: Topic) -> Reply:
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split a long message at paragraph, line or word boundaries into parts within limit.
+    """Split a long message into parts within limit, at a paragraph, line or word boundary.
 
     Never cuts inside an HTML entity or tag, since Telegram rejects a part whose
     markup does not parse.
@@ -162,15 +168,14 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     rest = text
     while len(rest) > limit:
         window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < limit // 2:
-            cut = window.rfind(" ")
-        if cut < limit // 2:
-            cut = limit
-            for opener, closer in (("&", ";"), ("<", ">")):
-                start = window.rfind(opener)
-                if start != -1 and window.find(closer, start) == -1:
-                    cut = min(cut, start)
+        cut = next(
+            (c for c in (window.rfind(sep) for sep in ("\n\n", "\n", " ")) if c >= limit // 2),
+            limit,
+        )
+        for opener, closer in (("&", ";"), ("<", ">")):
+            start = window.rfind(opener, 0, cut)
+            if start != -1 and window.find(closer, start, cut) == -1:
+                cut = min(cut, start)
         parts.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest or not parts:

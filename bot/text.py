@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 from rapidfuzz import fuzz, process
@@ -21,7 +21,7 @@ from spellchecker import SpellChecker
 # Latin words (with digits) or runs of any other script, so that "JETプログラム"
 # becomes two tokens rather than one unknown blob.
 TOKEN = re.compile(r"[a-z0-9]+|[^\W\da-z_]+")
-APOSTROPHES = re.compile(r"['’‘`´]")
+APOSTROPHES = re.compile("['\u2019\u2018`\u00b4]")
 
 # Filler that carries no topic: ordinary stopwords plus what applicants wrap
 # their questions in ("hi, I was wondering, could you tell me..."). Question
@@ -47,15 +47,37 @@ DO_FORMS = frozenset({"do", "does", "did", "doing"})
 # "do" is the main verb ("what does a CIR do", "what do ALTs do all day") when it
 # ends the clause or is followed by one of these; otherwise it is an auxiliary.
 MAIN_VERB_FOLLOWERS = frozenset(
-    {"all", "every", "each", "day", "daily", "as", "at", "in", "on", "there", "exactly", "there",
-     "during", "when", "while", "for", "with", "and", "everyday", "typically", "usually"}
+    {
+        "all",
+        "every",
+        "each",
+        "day",
+        "daily",
+        "as",
+        "at",
+        "in",
+        "on",
+        "there",
+        "exactly",
+        "during",
+        "when",
+        "while",
+        "for",
+        "with",
+        "and",
+        "everyday",
+        "typically",
+        "usually",
+    }
 )
 DO_TERM = "do"
+REPAIR_CACHE_SIZE = 65536
 
 _stemmer = snowballstemmer.stemmer("english")
 
 
-@cache
+# Bounded: every distinct word anyone ever types passes through here.
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
@@ -87,7 +109,7 @@ def proper_nouns(text: str) -> frozenset[str]:
     return frozenset(simplify(w) for w in NAME.findall(text.strip()))
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s+[-–—]\s+|\n+")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s+[-\u2013\u2014]\s+|\n+")
 QUESTION_START = frozenset(
     "what who when where why how which can could do does did is are am will would should "
     "may might was were have has".split()
@@ -104,8 +126,7 @@ def question_sentences(text: str) -> list[str]:
     if len(sentences) < 2:
         return []
     return [
-        s for s in sentences
-        if s.endswith("?") or (words(s)[:1] and words(s)[0] in QUESTION_START)
+        s for s in sentences if s.endswith("?") or (words(s)[:1] and words(s)[0] in QUESTION_START)
     ]
 
 
@@ -158,9 +179,12 @@ class Analyzer:
                 fixed = found[0]
             else:
                 # Transposed letters ("interveiw") cost two edits but read as one slip.
-                close = process.extractOne(word, self.repairable, scorer=fuzz.ratio,
-                                           score_cutoff=88)
+                close = process.extractOne(
+                    word, self.repairable, scorer=fuzz.ratio, score_cutoff=88
+                )
                 fixed = close[0] if close else None
+        if len(self.repairs) >= REPAIR_CACHE_SIZE:
+            self.repairs.clear()
         self.repairs[word] = fixed
         return fixed
 

@@ -20,8 +20,11 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         [
             CommandHandler("start", menu.start),
             CommandHandler("help", menu.help_command),
-            CallbackQueryHandler(menu.browse, pattern=rf"^({replies.BROWSE}|{replies.BROWSE_TOPIC}):"),
+            CallbackQueryHandler(
+                menu.browse, pattern=rf"^({replies.BROWSE}|{replies.BROWSE_TOPIC}):"
+            ),
             CallbackQueryHandler(questions.answer_topic, pattern=rf"^{replies.ANSWER_TOPIC}:"),
+            CallbackQueryHandler(questions.none_of_these, pattern=rf"^{replies.NONE_OF_THESE}:"),
             MessageHandler(filters.COMMAND, menu.unknown_command),
             MessageHandler(filters.TEXT, questions.question),
             MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text),

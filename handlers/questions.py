@@ -33,3 +33,13 @@ async def answer_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.answer()
     if isinstance(query.message, Message):
         await send(query.message, replies.answer_reply(kb, topic))
+
+
+async def none_of_these(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """No "did you mean" choice fits: say honestly where to ask instead."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    if isinstance(query.message, Message):
+        await send(query.message, replies.fallback_reply(answers(context).current.kb))

@@ -28,20 +28,26 @@ def callback_data(message: dict[str, Any]) -> list[str]:
 
 
 async def test_start_shows_menu_and_registers_commands(
-    server: BotApiServer, bot: Application  # type: ignore[type-arg]
+    server: BotApiServer,
+    bot: Application,  # type: ignore[type-arg]
 ) -> None:
     server.user_message(USER, "/start")
     [menu] = await server.wait_for_messages(USER, 1)
     assert "Welcome" in menu["text"]
     assert callback_data(menu) == [
-        "b:programme", "b:positions", "b:duties", "b:selection", "b:ask"
+        "b:programme",
+        "b:positions",
+        "b:duties",
+        "b:selection",
+        "b:ask",
     ]
     commands = server.calls("setMyCommands")[0].params["commands"]
     assert [c["command"] for c in commands] == ["start", "help"]
 
 
 async def test_question_gets_answer_with_follow_ups(
-    server: BotApiServer, bot: Application  # type: ignore[type-arg]
+    server: BotApiServer,
+    bot: Application,  # type: ignore[type-arg]
 ) -> None:
     server.user_message(USER, "can I apply for both CIR and ALT?")
     [answer] = await server.wait_for_messages(USER, 1)
@@ -58,23 +64,26 @@ async def test_question_gets_answer_with_follow_ups(
     assert server.calls("answerCallbackQuery")
 
 
-async def test_did_you_mean_press_answers(
-    server: BotApiServer, tmp_path: Path
-) -> None:
+async def test_did_you_mean_press_answers(server: BotApiServer, tmp_path: Path) -> None:
     knowledge = write_two_similar_topics(tmp_path)
     async with running_bot(server, knowledge):
         server.user_message(USER, "apply position")
         [choice] = await server.wait_for_messages(USER, 1)
         assert "Did you mean" in choice["text"]
-        assert sorted(callback_data(choice)) == ["t:apply.alt", "t:apply.cir"]
+        assert sorted(callback_data(choice)) == ["f:", "t:apply.alt", "t:apply.cir"]
 
         server.press_button(USER, choice["message_id"], "t:apply.cir")
         [_, answer] = await server.wait_for_messages(USER, 2)
         assert shown(answer) == "Applying as a CIR\n\nCIR answer."
 
+        server.press_button(USER, choice["message_id"], "f:")
+        [*_, fallback] = await server.wait_for_messages(USER, 3)
+        assert shown(fallback) == "I don't know; ask the Embassy of Japan."
+
 
 async def test_browse_edits_the_menu_in_place_with_back(
-    server: BotApiServer, bot: Application  # type: ignore[type-arg]
+    server: BotApiServer,
+    bot: Application,  # type: ignore[type-arg]
 ) -> None:
     server.user_message(USER, "/start")
     [menu] = await server.wait_for_messages(USER, 1)
@@ -82,8 +91,9 @@ async def test_browse_edits_the_menu_in_place_with_back(
     edit = await server.wait_for_call("editMessageText")
     assert edit.params["message_id"] == menu["message_id"]
     assert "Positions" in edit.params["text"]
-    listed = [b["callback_data"] for row in edit.params["reply_markup"]["inline_keyboard"]
-              for b in row]
+    listed = [
+        b["callback_data"] for row in edit.params["reply_markup"]["inline_keyboard"] for b in row
+    ]
     assert "bt:positions.alt" in listed
     assert listed[-1] == "b:main"
 
@@ -93,17 +103,17 @@ async def test_browse_edits_the_menu_in_place_with_back(
         "editMessageText", lambda call: plain(call.params["text"]).startswith(alt.title)
     )
     server.press_button(USER, menu["message_id"], "b:positions")  # Back to the section
-    await server.wait_for_call("editMessageText", lambda call: call is not edit
-                               and "Positions" in call.params["text"])
-    server.press_button(USER, menu["message_id"], "b:main")  # Back to the main menu
     await server.wait_for_call(
-        "editMessageText", lambda call: "Welcome" in call.params["text"]
+        "editMessageText", lambda call: call is not edit and "Positions" in call.params["text"]
     )
+    server.press_button(USER, menu["message_id"], "b:main")  # Back to the main menu
+    await server.wait_for_call("editMessageText", lambda call: "Welcome" in call.params["text"])
     assert len(server.sent_messages(USER)) == 1, "browsing must not send new messages"
 
 
 async def test_non_text_gets_a_polite_note(
-    server: BotApiServer, bot: Application  # type: ignore[type-arg]
+    server: BotApiServer,
+    bot: Application,  # type: ignore[type-arg]
 ) -> None:
     server.user_sticker(USER)
     server.user_photo(USER)
@@ -112,7 +122,8 @@ async def test_non_text_gets_a_polite_note(
 
 
 async def test_user_markup_is_not_interpreted(
-    server: BotApiServer, bot: Application  # type: ignore[type-arg]
+    server: BotApiServer,
+    bot: Application,  # type: ignore[type-arg]
 ) -> None:
     server.user_message(USER, "<b>what</b> is & an <i>ALT")
     [answer] = await server.wait_for_messages(USER, 1)
@@ -123,7 +134,8 @@ async def test_user_markup_is_not_interpreted(
 
 
 async def test_flood_limit_on_a_reply_waits_and_retries(
-    server: BotApiServer, bot: Application  # type: ignore[type-arg]
+    server: BotApiServer,
+    bot: Application,  # type: ignore[type-arg]
 ) -> None:
     server.inject("sendMessage", Fault.retry_after(1), times=1)
     server.user_message(USER, "what is an ALT")
@@ -135,7 +147,8 @@ async def test_flood_limit_on_a_reply_waits_and_retries(
 
 
 async def test_failure_is_logged_and_user_told_once(
-    server: BotApiServer, bot: Application  # type: ignore[type-arg]
+    server: BotApiServer,
+    bot: Application,  # type: ignore[type-arg]
 ) -> None:
     server.inject("sendMessage", Fault.server_error(500), times=1)
     server.user_message(USER, "what is an ALT")

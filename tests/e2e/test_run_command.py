@@ -19,8 +19,13 @@ async def test_jetbot_run_answers_and_stops_cleanly(server: BotApiServer, tmp_pa
         "JETBOT_DATABASE": str(tmp_path / "bot.sqlite3"),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         await server.wait_for_call("getUpdates", timeout=20)
@@ -39,8 +44,13 @@ async def test_jetbot_run_answers_and_stops_cleanly(server: BotApiServer, tmp_pa
 
 async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args,
-        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode is not None
