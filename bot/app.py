@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 import handlers
 from bot.answers import Answers
 from bot.config import Settings, require_token
-from handlers.common import ANSWERS
+from bot.push import Blocked, FloodWait, Pusher, Rejected, Transient, Uncertain
+from bot.reminders import Tracker, utc_now
+from bot.replies import Reply
+from bot.storage import Storage
+from handlers.common import ANSWERS, PUSHER, TRACKER, keyboard
 
 logger = logging.getLogger(__name__)
 
+SETTINGS = "settings"
+CLOCK = "clock"
 # A reply to one applicant that hits 429 waits retry_after and goes again rather
 # than being lost; more than a few retries means Telegram is struggling anyway.
 REPLY_RETRIES = 3
@@ -28,8 +37,12 @@ def build_application(
     *,
     request: BaseRequest | None = None,
     token: str | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot, talking to ``settings.api_base_url`` or to ``request`` (the console)."""
+    """The bot, talking to ``settings.api_base_url`` or to ``request`` (the console).
+
+    ``clock`` is what "now" means to reminders; tests move it.
+    """
     builder = (
         ApplicationBuilder()
         .token(token or require_token(settings).reveal())
@@ -42,23 +55,101 @@ def build_application(
         )
         .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
         .post_init(on_startup)
+        .post_stop(on_stop)
+        .post_shutdown(on_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request).updater(None)
     application = builder.build()
     application.bot_data[ANSWERS] = answers
+    application.bot_data[SETTINGS] = settings
+    application.bot_data[CLOCK] = clock
     handlers.register(application)
     return application
 
 
 async def on_startup(application: Application) -> None:  # type: ignore[type-arg]
-    """Register the command list with Telegram; a failure there must not stop the bot."""
+    """Open the database, start delivering reminders, register the command list."""
+    settings: Settings = application.bot_data[SETTINGS]
+    clock = application.bot_data[CLOCK]
+    storage = await Storage.open(settings.database)
+    tracker = Tracker(storage, settings.timezone, clock)
+    pusher = Pusher(storage, TelegramSender(application.bot), clock=clock)
+    tracker.listeners.append(pusher.wake)
+    application.bot_data[TRACKER] = tracker
+    application.bot_data[PUSHER] = pusher
+    pusher.start()
     try:
         await application.bot.set_my_commands(
             [BotCommand(name, description) for name, description in handlers.COMMANDS]
         )
     except TelegramError as error:
         logger.warning("Could not register bot commands (setMyCommands): %s", error)
+
+
+async def on_stop(application: Application) -> None:  # type: ignore[type-arg]
+    """Stop pushing while the bot can still talk; unsent claims go back to the queue."""
+    pusher: Pusher | None = application.bot_data.pop(PUSHER, None)
+    if pusher is not None:
+        await pusher.stop()
+
+
+async def on_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    tracker: Tracker | None = application.bot_data.pop(TRACKER, None)
+    if tracker is not None:
+        await tracker.storage.close()
+
+
+class TelegramSender:
+    """The Pusher's way out: a Bot API sendMessage, its errors in the core's terms."""
+
+    def __init__(self, bot: ExtBot) -> None:  # type: ignore[type-arg]
+        self.bot = bot
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        try:
+            await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+        except Forbidden as error:
+            raise Blocked(error.message) from error
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise FloodWait(seconds) from error
+        except TimedOut as error:
+            raise Uncertain(error.message) from error
+        except BadRequest as error:  # before NetworkError, which it subclasses
+            raise Rejected(error.message) from error
+        except NetworkError as error:
+            raise Transient(error.message) from error
+        except TelegramError as error:
+            raise Rejected(error.message) from error
+
+
+@asynccontextmanager
+async def running(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    polling: bool = True,
+) -> AsyncIterator[None]:
+    """Start and stop the Application as ``run_polling`` does, hooks included.
+
+    For callers that own the event loop: the console and the tests.
+    """
+    try:
+        async with application:
+            await on_startup(application)
+            if polling and application.updater is not None:
+                await application.updater.start_polling(poll_interval=0, timeout=1)
+            await application.start()
+            try:
+                yield
+            finally:
+                if polling and application.updater is not None:
+                    await application.updater.stop()
+                await application.stop()
+                await on_stop(application)
+    finally:
+        await on_shutdown(application)
 
 
 def run_polling(application: Application) -> None:  # type: ignore[type-arg]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot.answers import Answers, Snapshot
@@ -41,14 +44,30 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     token = require_token(settings)
     setup_logging(secrets=[token.reveal()])
-    run_polling(build_application(settings, load_answers(settings)))
+    answers = load_answers(settings)
+    check_database(settings.database)
+    run_polling(build_application(settings, answers))
     return EXIT_OK
+
+
+def check_database(path: Path) -> None:
+    """Fail before going online if the database cannot be opened or written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version_probe (x)")
+            db.execute("DROP TABLE schema_version_probe")
+    except (OSError, sqlite3.Error) as error:
+        raise CommandError(f"cannot use the database {path} (JETBOT_DATABASE): {error}") from error
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_chat
 
-    run_chat(settings, load_answers(settings))
+    # Never the bot's own database: the console would deliver real users' reminders
+    # to this terminal. It keeps its state in memory unless told otherwise.
+    database = Path(args.database) if args.database else Path(":memory:")
+    run_chat(replace(settings, database=database), load_answers(settings))
     return EXIT_OK
 
 
@@ -131,9 +150,11 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the Telegram bot (long polling)").set_defaults(
         func=cmd_run
     )
-    commands.add_parser(
-        "chat", help="talk to the bot in this terminal (no token needed)"
-    ).set_defaults(func=cmd_chat)
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal (no token needed)")
+    chat.add_argument(
+        "--database", help="SQLite file for the console's own state (default: in memory)"
+    )
+    chat.set_defaults(func=cmd_chat)
     ask = commands.add_parser("ask", help="answer one question, or one per line of stdin")
     ask.add_argument("question", nargs="?", help="the question (default: read stdin)")
     ask.add_argument("--json", action="store_true", help="print a JSON object per question")
@@ -159,6 +180,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Opt in to python-telegram-bot's timedelta retry_after (its deprecation warning asks to).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = parser().parse_args(argv)
     func: Callable[[argparse.Namespace, Settings], int] = args.func
     try:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.timeparse import TimeInputError, parse_zone
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = "jetbot.sqlite3"
@@ -43,6 +46,7 @@ class Settings:
     database: Path
     api_base_url: str = DEFAULT_API_BASE_URL
     token: Secret | None = None
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -54,11 +58,16 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"TELEGRAM_API_BASE_URL must be an http(s) URL such as {DEFAULT_API_BASE_URL}"
         )
     token_text = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    try:
+        zone = parse_zone(env.get("JETBOT_TIMEZONE", "").strip() or "UTC")
+    except TimeInputError as error:
+        raise ConfigError(f"JETBOT_TIMEZONE: {error}") from error
     return Settings(
         knowledge=knowledge_directory(env.get("JETBOT_KNOWLEDGE", "").strip()),
         database=Path(env.get("JETBOT_DATABASE", "").strip() or DEFAULT_DATABASE),
         api_base_url=base_url,
         token=Secret(token_text) if token_text else None,
+        timezone=zone,
     )
 
 

@@ -21,7 +21,7 @@ from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
 from bot.answers import Answers
-from bot.app import build_application, on_startup
+from bot.app import build_application, running
 from bot.config import Settings
 
 USER_ID = 1
@@ -166,24 +166,20 @@ class ChatConsole:
 
     async def run(self, lines: TextIO) -> None:
         interactive = lines.isatty()
-        async with self.application:
-            await on_startup(self.application)
-            await self.application.start()
+        async with running(self.application, polling=False):
             if interactive:
                 self.transport.print(BANNER)
-            try:
-                while True:
-                    if interactive:
-                        self.transport.out.write("\n> ")
-                        self.transport.out.flush()
-                    line = await asyncio.to_thread(lines.readline)
-                    if not line:
-                        break
-                    update = self.update_for(line.strip())
-                    if line.strip() and update is not None:
-                        await self.application.process_update(update)
-            finally:
-                await self.application.stop()
+            while True:
+                if interactive:
+                    self.transport.out.write("\n> ")
+                    self.transport.out.flush()
+                # In a thread, so that reminders keep arriving while the user types.
+                line = await asyncio.to_thread(lines.readline)
+                if not line:
+                    break
+                update = self.update_for(line.strip())
+                if line.strip() and update is not None:
+                    await self.application.process_update(update)
 
 
 def run_chat(

@@ -10,11 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 from pathlib import Path
+from string import Formatter
 from types import MappingProxyType
 
 import yaml
 from rapidfuzz import process
+
+from bot.timeparse import MAX_TEXT_LENGTH as MAX_REMINDER_TEXT
+from bot.timeparse import TimeInputError, parse_clock, parse_duration
 
 MAX_ANSWER_LENGTH = 4096
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$")
@@ -26,7 +31,11 @@ MAX_TOPIC_ID_LENGTH = 60
 TOP_LEVEL_KEYS = ("topics", "stages", "messages", "synonyms")
 TOPIC_KEYS = ("id", "title", "questions", "answer", "keywords", "related", "links")
 TOPIC_REQUIRED = ("id", "title", "questions", "answer")
-STAGE_KEYS = ("id", "title", "topic")
+STAGE_KEYS = ("id", "title", "topic", "reminders")
+STAGE_REQUIRED = ("id", "title", "topic")
+STAGE_REMINDER_KEYS = ("before", "at", "text")
+# What a stage reminder's text may say about the user's date; filled in when scheduled.
+REMINDER_FIELDS = ("stage", "date", "time", "zone")
 LINK_KEYS = ("title", "url")
 MESSAGE_KEYS = ("welcome", "fallback")
 
@@ -65,12 +74,22 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class StageReminder:
+    """A default reminder: ``before`` the stage's date, optionally at a local clock time."""
+
+    before: timedelta
+    text: str
+    at: time | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Stage:
     """One step of the selection process, which is also an application stage."""
 
     id: str
     title: str
     topic: str
+    reminders: tuple[StageReminder, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,24 +415,93 @@ class _Loader:
             entries = self.mapping(item, "stage", STAGE_KEYS)
             if entries is None:
                 continue
-            missing = [key for key in STAGE_KEYS if key not in entries]
+            missing = [key for key in STAGE_REQUIRED if key not in entries]
             if missing:
                 self.problem(item, f"stage: missing required field '{missing[0]}'")
                 continue
             stage_id, title, topic = (
-                self.text(*entries[key], f"stage '{key}'") for key in STAGE_KEYS
+                self.text(*entries[key], f"stage '{key}'") for key in STAGE_REQUIRED
             )
             if stage_id is None or title is None or topic is None:
                 continue
+            reminders = (
+                self.stage_reminders(*entries["reminders"], stage_id)
+                if "reminders" in entries
+                else []
+            )
             if not STAGE_ID.match(stage_id):
                 self.problem(item, f"stage id '{stage_id}' must be lowercase, like 'interview'")
             elif stage_id in seen:
                 self.problem(item, f"duplicate stage id '{stage_id}'")
             else:
                 seen.add(stage_id)
-                stage = Stage(stage_id, title, topic)
+                stage = Stage(stage_id, title, topic, tuple(reminders))
                 self.stages.append(stage)
                 self.stage_nodes.append((stage, self.where(entries["topic"][1])))
+
+    def stage_reminders(
+        self, key_node: yaml.Node, node: yaml.Node, stage_id: str
+    ) -> list[StageReminder]:
+        what = f"stage '{stage_id}': reminder"
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(key_node, f"stage '{stage_id}': 'reminders' must be a list")
+            return []
+        reminders = []
+        for item in node.value:
+            entries = self.mapping(item, what, STAGE_REMINDER_KEYS)
+            if entries is None:
+                continue
+            missing = [key for key in ("before", "text") if key not in entries]
+            if missing:
+                self.problem(item, f"{what}: missing required field '{missing[0]}'")
+                continue
+            before_text = self.text(*entries["before"], f"{what} 'before'")
+            text = self.text(*entries["text"], f"{what} 'text'")
+            at_text = self.text(*entries["at"], f"{what} 'at'") if "at" in entries else None
+            try:
+                before = parse_duration(before_text) if before_text else None
+                at = parse_clock(at_text) if at_text else None
+            except TimeInputError as error:
+                self.problem(item, f"{what}: {error}")
+                continue
+            if at is not None and before is not None and before % timedelta(days=1):
+                self.problem(entries["at"][0], f"{what}: 'at' needs 'before' in whole days")
+                continue
+            if text is not None and (why := self.unfillable(text)) is not None:
+                self.problem(
+                    entries["text"][0],
+                    f"{what}: {why}; use "
+                    + ", ".join(f"{{{name}}}" for name in REMINDER_FIELDS)
+                    + " (write {{ and }} for literal braces)",
+                )
+                continue
+            if text is not None and len(text) > MAX_REMINDER_TEXT:
+                self.problem(
+                    entries["text"][0], f"{what}: text over {MAX_REMINDER_TEXT} characters"
+                )
+                continue
+            if before is not None and text is not None:
+                reminders.append(StageReminder(before, text, at))
+        return reminders
+
+    @staticmethod
+    def unfillable(text: str) -> str | None:
+        """Why a reminder text cannot be filled in, or None if it can."""
+        sample = dict.fromkeys(REMINDER_FIELDS, "x")
+        try:
+            text.format(**sample)
+        except KeyError as error:
+            return f"unknown placeholder {{{error.args[0]}}}"
+        except IndexError:
+            positional = next(
+                name
+                for _, name, _, _ in Formatter().parse(text)
+                if name is not None and name not in REMINDER_FIELDS
+            )
+            return f"unknown placeholder {{{positional}}}"
+        except ValueError as error:
+            return f"unknown placeholder: a brace is not closed or opened ({error})"
+        return None
 
     def load_messages(self, key_node: yaml.Node, node: yaml.Node) -> None:
         entries = self.mapping(node, "messages", MESSAGE_KEYS)

@@ -53,10 +53,15 @@ ASK_SECTION = "ask"
 MAIN_MENU = "main"
 
 HELP_TEXT = (
-    "I answer questions about the JET Programme from its official information.\n\n"
+    "I answer questions about the JET Programme from its official information, and remind "
+    "you of your dates in the selection process.\n\n"
     "• Type a question in your own words, e.g. <i>can I apply for both CIR and ALT?</i>\n"
     "• /start opens the menu to browse positions, duties and the selection steps.\n"
-    "• /help shows this message.\n\n"
+    "• /stage shows or sets your stage: /stage interview 2027-02-14 10:30\n"
+    "• /remind 2027-02-14 09:00 Bring passport, or /remind in 90 minutes Call the embassy\n"
+    "• /reminders lists yours; /cancel 12 cancels one\n"
+    "• /timezone Europe/London sets your time zone\n"
+    "• /mydata shows what I store about you; /forget deletes it\n\n"
     "If I don't know something, I'll tell you where to ask."
 )
 ASK_TEXT = (

@@ -2,29 +2,63 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import replies
-from handlers import menu, questions
+from bot import tracking_replies as tracked
+from handlers import menu, privacy, questions, tracking
 from handlers.errors import error_handler
 
 COMMANDS = (
     ("start", "Menu: positions, duties, selection steps"),
+    ("stage", "Your selection stage and its date"),
+    ("remind", "Set a reminder: /remind in 2 hours Call the embassy"),
+    ("reminders", "Your reminders"),
+    ("cancel", "Cancel a reminder: /cancel 12"),
+    ("timezone", "Your time zone: /timezone Europe/London"),
+    ("mydata", "What I store about you"),
+    ("forget", "Delete everything I store about you"),
     ("help", "What I can do"),
 )
 
 
+def button(kind: str) -> str:
+    return rf"^{kind}:"
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Attach every handler; order matters: commands before free text."""
+    # Group -1 runs first for every update: it records who is active.
+    application.add_handler(TypeHandler(Update, tracking.activity), group=-1)
     application.add_handlers(
         [
             CommandHandler("start", menu.start),
             CommandHandler("help", menu.help_command),
+            CommandHandler("stage", tracking.stage),
+            CommandHandler("remind", tracking.remind),
+            CommandHandler("reminders", tracking.list_reminders),
+            CommandHandler("cancel", tracking.cancel),
+            CommandHandler("timezone", tracking.timezone),
+            CommandHandler("mydata", privacy.mydata),
+            CommandHandler("forget", privacy.forget),
             CallbackQueryHandler(
                 menu.browse, pattern=rf"^({replies.BROWSE}|{replies.BROWSE_TOPIC}):"
             ),
-            CallbackQueryHandler(questions.answer_topic, pattern=rf"^{replies.ANSWER_TOPIC}:"),
-            CallbackQueryHandler(questions.none_of_these, pattern=rf"^{replies.NONE_OF_THESE}:"),
+            CallbackQueryHandler(questions.answer_topic, pattern=button(replies.ANSWER_TOPIC)),
+            CallbackQueryHandler(questions.none_of_these, pattern=button(replies.NONE_OF_THESE)),
+            CallbackQueryHandler(tracking.stage_button, pattern=button(tracked.SET_STAGE)),
+            CallbackQueryHandler(tracking.cancel_button, pattern=button(tracked.CANCEL_REMINDER)),
+            CallbackQueryHandler(tracking.snooze_button, pattern=button(tracked.SNOOZE_REMINDER)),
+            CallbackQueryHandler(tracking.done_button, pattern=button(tracked.DONE_REMINDER)),
+            CallbackQueryHandler(privacy.forget_button, pattern=button(tracked.FORGET)),
             MessageHandler(filters.COMMAND, menu.unknown_command),
             MessageHandler(filters.TEXT, questions.question),
             MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text),

@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.answers import Answers
+from bot.reminders import Tracker
 from bot.replies import MESSAGE_LIMIT, Reply, split_text
+from bot.storage import User
 
 ANSWERS = "answers"
+TRACKER = "tracker"
+PUSHER = "pusher"
 
 
 def answers(context: ContextTypes.DEFAULT_TYPE) -> Answers:
     """The live knowledge base holder that app.py put in bot_data."""
     return context.bot_data[ANSWERS]
+
+
+def tracker(context: ContextTypes.DEFAULT_TYPE) -> Tracker:
+    """Stages and reminders, backed by SQLite."""
+    return context.bot_data[TRACKER]
+
+
+async def current_user(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User | None:
+    """The stored user behind an update (recorded by the activity handler)."""
+    if update.effective_user is None or update.effective_chat is None:
+        return None
+    track = tracker(context)
+    user = await track.storage.get_user(update.effective_user.id)
+    if user is None:  # e.g. the user just ran /forget and kept talking
+        user = (await track.seen(update.effective_user.id, update.effective_chat.id)).user
+    return user
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

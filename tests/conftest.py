@@ -87,6 +87,12 @@ def minimal_kb_files() -> dict[str, str]:
     return {"messages.yaml": MESSAGES, "topics.yaml": TOPICS, "synonyms.yaml": SYNONYMS}
 
 
+def kb_files_with_stages(stages: str) -> dict[str, str]:
+    """The minimal knowledge base with its stages replaced by ``stages`` (in stages.yaml)."""
+    topics_only = TOPICS[TOPICS.index("topics:") :]
+    return {**minimal_kb_files(), "topics.yaml": topics_only, "stages.yaml": stages}
+
+
 @pytest.fixture
 def write_kb(tmp_path: Path) -> WriteKb:
     counter = itertools.count()

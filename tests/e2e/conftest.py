@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
 from bot.answers import Answers
-from bot.app import build_application, on_startup
+from bot.app import build_application, running
 from bot.config import BUNDLED_KNOWLEDGE, Secret, Settings
+from bot.reminders import utc_now
 from tests.e2e.botapi import BotApiServer
 
 TOKEN = "123456:" + "A" * 35
@@ -41,23 +45,29 @@ def settings_for(server: BotApiServer, knowledge: Path = BUNDLED_KNOWLEDGE) -> S
 
 @asynccontextmanager
 async def running_bot(
-    server: BotApiServer, knowledge: Path = BUNDLED_KNOWLEDGE
+    server: BotApiServer,
+    knowledge: Path = BUNDLED_KNOWLEDGE,
+    *,
+    database: Path | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """The Application as ``run_polling`` runs it: post_init, polling, handlers."""
-    application = build_application(settings_for(server, knowledge), Answers.load(knowledge))
-    assert application.updater is not None
-    async with application:
-        await on_startup(application)
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        await application.start()
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
+    settings = replace(settings_for(server, knowledge), database=database or Path(":memory:"))
+    application = build_application(settings, Answers.load(knowledge), clock=clock)
+    async with running(application):
+        yield application
 
 
 @pytest.fixture
 async def bot(server: BotApiServer) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     async with running_bot(server) as application:
         yield application
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float = 10) -> None:
+    """Wait until an asynchronous check holds, e.g. a database state the bot writes."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition still false after {timeout} s")
+        await asyncio.sleep(0.05)

@@ -1,0 +1,283 @@
+"""The one paced sender of unprompted messages: claim, send, mark.
+
+Delivery rules, all enforced here:
+- at most ``rate`` messages in any one-second window overall (Telegram allows
+  about 30 a second), and at most one a second to any one chat;
+- a flood wait (429) pauses every send for ``retry_after`` and retries the message
+  without counting it as a failed attempt;
+- 5xx and network errors retry with exponential backoff, bounded, then the
+  reminder is marked failed (kept, visible), never dropped;
+- 403 (the user blocked the bot) marks the user inactive and pauses their
+  reminders; nobody else's sends are affected;
+- a send that timed out may have been delivered: it is retried (at-least-once),
+  because a lost interview reminder costs more than a repeated one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.reminders import show, utc_now
+from bot.replies import Reply
+from bot.storage import Reminder, Storage
+from bot.tracking_replies import reminder_reply
+
+logger = logging.getLogger(__name__)
+
+# Under Telegram's ~30 a second: network jitter can bunch evenly spaced sends a
+# little by the time they arrive, and arrival is what Telegram counts.
+RATE = 28
+PER_CHAT_INTERVAL = 1.0
+BATCH = 50
+CONCURRENCY = 30
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = 2.0  # seconds; doubles with each attempt
+BACKOFF_CAP = 600.0
+TICK = 1.0
+STALE_AFTER = 10  # seconds without a heartbeat before a worker's claims are taken back
+LATE_AFTER = timedelta(minutes=2)
+
+
+class Blocked(Exception):
+    """The user blocked the bot (403)."""
+
+
+class FloodWait(Exception):
+    """Telegram asked us to slow down (429)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"flood wait {seconds:g} s")
+        self.seconds = seconds
+
+
+class Transient(Exception):
+    """A 5xx or network error: the message was not delivered; try again later."""
+
+
+class Uncertain(Exception):
+    """The send timed out: Telegram may or may not have delivered it."""
+
+
+class Rejected(Exception):
+    """Telegram refused the message for good (e.g. 400); retrying cannot help."""
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        """Deliver or raise one of Blocked, FloodWait, Transient, Uncertain, Rejected."""
+
+
+class SlidingWindow:
+    """At most ``limit`` acquisitions in any window of ``period`` seconds, evenly spaced.
+
+    Stricter than a token bucket, which lets a full bucket's burst and the refill
+    land in the same second; and the even spacing keeps a burst at the start of
+    one window and another at the start of the next from arriving bunched
+    together after network jitter.
+    """
+
+    def __init__(self, limit: int, period: float = 1.0) -> None:
+        self.limit = limit
+        self.period = period
+        self.spacing = period / limit
+        self.times: collections.deque[float] = collections.deque()
+        self.lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self.lock:
+            while True:
+                now = time.monotonic()
+                while self.times and self.times[0] <= now - self.period:
+                    self.times.popleft()
+                ready = self.times[-1] + self.spacing if self.times else now
+                if len(self.times) >= self.limit:
+                    ready = max(ready, self.times[0] + self.period)
+                if ready <= now:
+                    self.times.append(now)
+                    return
+                await asyncio.sleep(ready - now)
+
+
+class Pusher:
+    """Delivers due reminders from SQLite; safe to run in several processes at once."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        sender: Sender,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        rate: int = RATE,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        backoff_base: float = BACKOFF_BASE,
+        tick: float = TICK,
+    ) -> None:
+        self.storage = storage
+        self.sender = sender
+        self.clock = clock
+        self.window = SlidingWindow(rate)
+        self.per_chat_interval = per_chat_interval
+        self.backoff_base = backoff_base
+        self.tick = tick
+        self.worker = uuid.uuid4().hex
+        self.chat_locks: dict[int, asyncio.Lock] = {}
+        self.chat_last: dict[int, float] = {}
+        self.flood_until = 0.0
+        self.slots = asyncio.Semaphore(CONCURRENCY)
+        self.wakeup = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        self.wakeup.set()
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self.run(), name="reminder-pusher")
+
+    async def stop(self) -> None:
+        """Stop sending; claims not yet settled go back to pending for the next run."""
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+            self.task = None
+        released = await self.storage.release(self.worker)
+        if released:
+            logger.info("Handed back %d unsent reminder(s) on stop", released)
+
+    async def run(self) -> None:
+        """Deliver due reminders until cancelled; catches up on start-up."""
+        beating = asyncio.create_task(self.heartbeats(), name="reminder-heartbeat")
+        try:
+            await self.deliver_forever()
+        finally:
+            beating.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beating
+
+    async def heartbeats(self) -> None:
+        """Prove this worker alive on its own schedule, however long a round takes.
+
+        Another worker takes back the claims of one whose heartbeat goes stale.
+        """
+        while True:
+            try:
+                await self.storage.heartbeat(self.worker, self.clock())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Heartbeat failed")
+            await asyncio.sleep(self.tick)
+
+    async def deliver_forever(self) -> None:
+        while True:
+            try:
+                sent = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # The database or the network hiccupped: keep the loop alive.
+                logger.exception("Reminder delivery round failed; retrying")
+                sent = 0
+            if sent < BATCH:
+                await self.sleep()
+
+    async def sleep(self) -> None:
+        # Cleared before looking, so a wake() during the query is not lost.
+        self.wakeup.clear()
+        upcoming = await self.storage.next_run_at()
+        delay = self.tick
+        if upcoming is not None:
+            delay = min(delay, max((upcoming - self.clock()).total_seconds(), 0.0))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wakeup.wait(), timeout=delay)
+
+    async def run_once(self) -> int:
+        """One round: heartbeat, take back dead workers' claims, deliver a batch."""
+        now = self.clock()
+        await self.storage.heartbeat(self.worker, now)  # before reclaiming: never our own
+        reclaimed = await self.storage.reclaim_stale(now, STALE_AFTER)
+        if reclaimed:
+            logger.warning("Took back %d reminder(s) from a stopped worker", reclaimed)
+        batch = await self.storage.claim_due(self.worker, now, BATCH)
+        if batch:
+            await asyncio.gather(*(self.deliver(reminder) for reminder in batch))
+            self.forget_idle_chats()
+        return len(batch)
+
+    async def deliver(self, reminder: Reminder) -> None:
+        async with self.slots, self.chat_lock(reminder.chat_id):
+            await self.pace(reminder.chat_id)
+            await self.attempt(reminder)
+
+    def chat_lock(self, chat_id: int) -> asyncio.Lock:
+        return self.chat_locks.setdefault(chat_id, asyncio.Lock())
+
+    async def pace(self, chat_id: int) -> None:
+        last = self.chat_last.get(chat_id)
+        if last is not None and (wait := last + self.per_chat_interval - time.monotonic()) > 0:
+            await asyncio.sleep(wait)
+        await self.window.acquire()
+        # Last, right before sending: a flood wait that another send hit while this
+        # one waited for its slot must hold it back too (and may grow meanwhile).
+        while (wait := self.flood_until - time.monotonic()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+        self.chat_last[chat_id] = time.monotonic()
+
+    async def attempt(self, reminder: Reminder) -> None:
+        storage, worker = self.storage, self.worker
+        # Pacing may have kept this send waiting; if our heartbeat lapsed meanwhile,
+        # another worker may have taken the reminder back, and it is theirs to send.
+        if not await storage.holds_claim(reminder.id, worker):
+            logger.warning("Reminder %s was taken back by another worker; skipping", reminder.id)
+            return
+        try:
+            await self.sender.send(reminder.chat_id, self.message(reminder))
+        except FloodWait as wait:
+            self.flood_until = max(self.flood_until, time.monotonic() + wait.seconds)
+            retry_at = self.clock() + timedelta(seconds=wait.seconds)
+            await storage.retry_later(reminder.id, worker, retry_at, str(wait), counts=False)
+            logger.warning("Flood wait of %g s from Telegram; pausing sends", wait.seconds)
+        except Blocked:
+            paused = await storage.mark_inactive(reminder.user_id)
+            logger.info("User %s blocked the bot; paused %d reminder(s)", reminder.user_id, paused)
+        except (Transient, Uncertain) as error:
+            await self.retry_or_fail(reminder, error)
+        except Rejected as error:
+            await storage.mark_failed(reminder.id, worker, f"rejected: {error}")
+            logger.error("Reminder %s rejected by Telegram: %s", reminder.id, error)
+        else:
+            await storage.mark_sent(reminder.id, worker, self.clock())
+
+    async def retry_or_fail(self, reminder: Reminder, error: Exception) -> None:
+        kind = "timed out" if isinstance(error, Uncertain) else "error"
+        if reminder.attempts >= MAX_ATTEMPTS:
+            await self.storage.mark_failed(
+                reminder.id, self.worker, f"{kind} after {reminder.attempts} attempts: {error}"
+            )
+            logger.error("Reminder %s failed after %d attempts", reminder.id, reminder.attempts)
+            return
+        delay = min(self.backoff_base * 2 ** (reminder.attempts - 1), BACKOFF_CAP)
+        retry_at = self.clock() + timedelta(seconds=delay)
+        await self.storage.retry_later(reminder.id, self.worker, retry_at, f"{kind}: {error}")
+
+    def message(self, reminder: Reminder) -> Reply:
+        late = self.clock() - reminder.due_at
+        due = show(reminder.due_at, ZoneInfo(reminder.timezone)) if late > LATE_AFTER else None
+        return reminder_reply(reminder.id, reminder.text, due)
+
+    def forget_idle_chats(self) -> None:
+        cutoff = time.monotonic() - self.per_chat_interval
+        for chat_id in [c for c, last in self.chat_last.items() if last < cutoff]:
+            del self.chat_last[chat_id]
+            lock = self.chat_locks.get(chat_id)
+            if lock is not None and not lock.locked():
+                del self.chat_locks[chat_id]

@@ -1,0 +1,560 @@
+from __future__ import annotations
+
+import asyncio
+import collections
+import itertools
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.push import (
+    LATE_AFTER,
+    MAX_ATTEMPTS,
+    STALE_AFTER,
+    Blocked,
+    FloodWait,
+    Pusher,
+    Rejected,
+    SlidingWindow,
+    Transient,
+    Uncertain,
+)
+from bot.replies import Reply
+from bot.storage import NewReminder, Status, Storage
+
+NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
+ZONE = "Europe/London"
+
+
+class Clock:
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class FakeSender:
+    """Records what it delivers; raises the exceptions scripted for a chat, in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str, float]] = []  # (chat id, text, time.monotonic())
+        self.replies: list[Reply] = []
+        self.calls: list[int] = []
+        self.script: dict[int, list[Exception]] = {}
+        self.raised: list[tuple[Exception, float]] = []
+
+    def fail(self, chat_id: int, *errors: Exception) -> None:
+        self.script.setdefault(chat_id, []).extend(errors)
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        self.calls.append(chat_id)
+        if self.script.get(chat_id):
+            error = self.script[chat_id].pop(0)
+            self.raised.append((error, time.monotonic()))
+            raise error
+        self.sent.append((chat_id, reply.text, time.monotonic()))
+        self.replies.append(reply)
+
+    def sent_ids(self) -> list[int]:
+        return [reminder_id(reply) for reply in self.replies]
+
+
+class GatedSender(FakeSender):
+    """Holds every send until ``gate`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        self.entered.set()
+        await self.gate.wait()
+        await super().send(chat_id, reply)
+
+
+def reminder_id(reply: Reply) -> int:
+    kind, _, number = reply.buttons[0][1].data.partition(":")  # type: ignore[union-attr]
+    assert kind == "rd"
+    return int(number)
+
+
+@pytest.fixture
+async def storage() -> AsyncIterator[Storage]:
+    storage = await Storage.open(":memory:")
+    yield storage
+    await storage.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def sender() -> FakeSender:
+    return FakeSender()
+
+
+def make_pusher(storage: Storage, sender: FakeSender, clock: Clock, **options: Any) -> Pusher:
+    settings: dict[str, Any] = {"per_chat_interval": 0, "backoff_base": 60.0, "rate": 1000}
+    return Pusher(storage, sender, clock=clock, **{**settings, **options})
+
+
+@pytest.fixture
+def pusher(storage: Storage, sender: FakeSender, clock: Clock) -> Pusher:
+    return make_pusher(storage, sender, clock)
+
+
+async def add(
+    storage: Storage,
+    user_id: int = 1,
+    due: datetime = NOW,
+    text: str = "Bring passport",
+) -> int:
+    await storage.touch_user(user_id, 100 + user_id, NOW - timedelta(days=1))
+    new = NewReminder(user_id, 100 + user_id, text, due, ZONE)
+    [new_id] = await storage.add_reminders([new], NOW - timedelta(days=1))
+    return new_id
+
+
+async def state(storage: Storage, reminder_id: int) -> tuple[Status, int, str | None]:
+    reminder = await storage.get_reminder(reminder_id)
+    assert reminder is not None
+    return reminder.status, reminder.attempts, reminder.last_error
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        await asyncio.sleep(0.005)
+
+
+# -- the cycle --------------------------------------------------------------------------------
+
+
+async def test_due_reminders_are_sent_and_marked(
+    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+) -> None:
+    first = await add(storage, 1, NOW - timedelta(seconds=30))
+    second = await add(storage, 2, NOW, "Call the embassy")
+    later = await add(storage, 1, NOW + timedelta(minutes=1))
+    assert await pusher.run_once() == 2
+    assert sorted((chat, text) for chat, text, _ in sender.sent) == [
+        (101, "⏰ Bring passport"),
+        (102, "⏰ Call the embassy"),
+    ]
+    for reminder_id in (first, second):
+        reminder = await storage.get_reminder(reminder_id)
+        assert reminder is not None
+        assert (reminder.status, reminder.sent_at, reminder.attempts) == (Status.SENT, NOW, 1)
+    assert await state(storage, later) == (Status.PENDING, 0, None)
+    assert await pusher.run_once() == 0
+    clock.now = NOW + timedelta(minutes=1)
+    assert await pusher.run_once() == 1
+    assert sender.sent_ids() == [first, second, later]
+
+
+async def test_reply_has_snooze_and_done_buttons(
+    storage: Storage, sender: FakeSender, pusher: Pusher
+) -> None:
+    reminder_id = await add(storage)
+    await pusher.run_once()
+    [reply] = sender.replies
+    [row] = reply.buttons
+    assert [(button.label, button.data) for button in row] == [
+        ("Snooze 1 h", f"rs:{reminder_id}"),
+        ("Done", f"rd:{reminder_id}"),
+    ]
+
+
+async def test_reminder_text_is_escaped(
+    storage: Storage, sender: FakeSender, pusher: Pusher
+) -> None:
+    await add(storage, text="<b>bold</b> & co")
+    await pusher.run_once()
+    assert sender.sent[0][1] == "⏰ &lt;b&gt;bold&lt;/b&gt; &amp; co"
+
+
+@pytest.mark.parametrize(
+    ("late", "noted"),
+    [
+        (timedelta(0), False),
+        (timedelta(seconds=90), False),
+        (LATE_AFTER, False),
+        (LATE_AFTER + timedelta(seconds=1), True),
+        (timedelta(minutes=3), True),
+        (timedelta(days=2), True),
+    ],
+)
+async def test_late_reminder_says_when_it_was_due(
+    storage: Storage, sender: FakeSender, pusher: Pusher, late: timedelta, noted: bool
+) -> None:
+    due = datetime(2027, 7, 1, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
+    await add(storage, due=due)
+    pusher.clock = Clock(due + late)
+    await pusher.run_once()
+    [(_, text, _)] = sender.sent
+    assert text.startswith("⏰ Bring passport")
+    assert ("was due" in text) is noted
+    if noted:
+        assert "This reminder was due Thu 01 Jul 2027 09:00" in text
+
+
+# -- errors -----------------------------------------------------------------------------------
+
+
+async def test_flood_wait_retries_without_an_attempt(
+    storage: Storage, sender: FakeSender, pusher: Pusher
+) -> None:
+    reminder_id = await add(storage)
+    sender.fail(101, FloodWait(30))
+    assert await pusher.run_once() == 1
+    reminder = await storage.get_reminder(reminder_id)
+    assert reminder is not None
+    assert (reminder.status, reminder.attempts) == (Status.PENDING, 0)
+    assert reminder.last_error == "flood wait 30 s"
+    assert reminder.run_at == NOW + timedelta(seconds=30)
+    assert await pusher.run_once() == 0  # not due again yet
+    assert sender.sent == []
+
+
+async def test_flood_wait_delays_all_sends(
+    storage: Storage, sender: FakeSender, pusher: Pusher
+) -> None:
+    flooded = await add(storage, 1)
+    other = await add(storage, 2)
+    sender.fail(101, FloodWait(0.3))
+    assert await pusher.run_once() == 2
+    [(_, flood_at)] = sender.raised
+    [(chat, _, sent_at)] = sender.sent
+    assert chat == 102
+    assert sent_at - flood_at >= 0.3 - 1e-6
+    assert await state(storage, other) == (Status.SENT, 1, None)
+    assert await state(storage, flooded) == (Status.PENDING, 0, "flood wait 0.3 s")
+    # Due again at once (the wait was under a second): sent, with its first attempt.
+    assert await pusher.run_once() == 1
+    assert await state(storage, flooded) == (Status.SENT, 1, None)
+    assert sender.sent_ids() == [other, flooded]
+
+
+async def test_flood_wait_delays_the_next_round(
+    storage: Storage, sender: FakeSender, pusher: Pusher
+) -> None:
+    await add(storage, 1)
+    sender.fail(101, FloodWait(0.25))
+    await pusher.run_once()
+    await add(storage, 2)
+    await pusher.run_once()
+    [(_, flood_at)] = sender.raised
+    assert all(sent_at - flood_at >= 0.25 - 1e-6 for _, _, sent_at in sender.sent)
+    assert sorted(chat for chat, _, _ in sender.sent) == [101, 102]
+
+
+async def test_transient_errors_back_off_then_fail(
+    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+) -> None:
+    reminder_id = await add(storage)
+    sender.fail(101, *(Transient("502 Bad Gateway") for _ in range(MAX_ATTEMPTS + 3)))
+    delays = []
+    for attempt in range(1, MAX_ATTEMPTS):
+        assert await pusher.run_once() == 1
+        reminder = await storage.get_reminder(reminder_id)
+        assert reminder is not None
+        assert (reminder.status, reminder.attempts) == (Status.PENDING, attempt)
+        assert reminder.last_error == "error: 502 Bad Gateway"
+        delays.append((reminder.run_at - clock.now).total_seconds())
+        clock.now = reminder.run_at - timedelta(seconds=1)
+        assert await pusher.run_once() == 0  # backing off
+        clock.now = reminder.run_at
+    assert delays == [60, 120, 240, 480]
+    assert await pusher.run_once() == 1
+    reminder = await storage.get_reminder(reminder_id)
+    assert reminder is not None
+    assert (reminder.status, reminder.attempts) == (Status.FAILED, MAX_ATTEMPTS)
+    assert reminder.last_error == f"error after {MAX_ATTEMPTS} attempts: 502 Bad Gateway"
+    assert reminder.sent_at is None
+    assert await storage.user_reminders(1) == [reminder]  # kept and listed
+    assert sender.calls == [101] * MAX_ATTEMPTS
+    assert sender.sent == []
+    clock.now += timedelta(days=1)
+    assert await pusher.run_once() == 0
+
+
+async def test_backoff_is_capped(storage: Storage, sender: FakeSender, clock: Clock) -> None:
+    pusher = make_pusher(storage, sender, clock, backoff_base=500.0)
+    reminder_id = await add(storage)
+    sender.fail(101, Transient("a"), Transient("b"))
+    await pusher.run_once()
+    first = await storage.get_reminder(reminder_id)
+    assert first is not None
+    assert first.run_at == NOW + timedelta(seconds=500)
+    clock.now = first.run_at
+    await pusher.run_once()
+    second = await storage.get_reminder(reminder_id)
+    assert second is not None
+    assert second.run_at == clock.now + timedelta(seconds=600)  # 1000 s capped at 600
+
+
+async def test_transient_then_success(
+    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+) -> None:
+    reminder_id = await add(storage)
+    sender.fail(101, Transient("connection reset"))
+    await pusher.run_once()
+    clock.now += timedelta(seconds=60)
+    assert await pusher.run_once() == 1
+    reminder = await storage.get_reminder(reminder_id)
+    assert reminder is not None
+    assert (reminder.status, reminder.attempts, reminder.last_error) == (Status.SENT, 2, None)
+    assert reminder.sent_at == clock.now
+    assert len(sender.sent) == 1
+
+
+async def test_uncertain_is_retried(
+    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+) -> None:
+    reminder_id = await add(storage)
+    sender.fail(101, Uncertain("timed out"))
+    await pusher.run_once()
+    assert await state(storage, reminder_id) == (Status.PENDING, 1, "timed out: timed out")
+    clock.now += timedelta(seconds=60)
+    await pusher.run_once()
+    assert await state(storage, reminder_id) == (Status.SENT, 2, None)
+    assert sender.calls == [101, 101]
+    assert sender.sent_ids() == [reminder_id]
+
+
+async def test_uncertain_every_time_fails_after_max_attempts(
+    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+) -> None:
+    reminder_id = await add(storage)
+    sender.fail(101, *(Uncertain("read timeout") for _ in range(MAX_ATTEMPTS)))
+    for _ in range(MAX_ATTEMPTS):
+        assert await pusher.run_once() == 1
+        clock.now += timedelta(hours=1)
+    assert await state(storage, reminder_id) == (
+        Status.FAILED,
+        MAX_ATTEMPTS,
+        f"timed out after {MAX_ATTEMPTS} attempts: read timeout",
+    )
+
+
+async def test_rejected_fails_at_once(
+    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+) -> None:
+    reminder_id = await add(storage)
+    sender.fail(101, Rejected("Bad Request: chat not found"))
+    await pusher.run_once()
+    assert await state(storage, reminder_id) == (
+        Status.FAILED,
+        1,
+        "rejected: Bad Request: chat not found",
+    )
+    assert [r.id for r in await storage.user_reminders(1)] == [reminder_id]
+    clock.now += timedelta(days=1)
+    assert await pusher.run_once() == 0
+    assert sender.calls == [101]
+
+
+async def test_blocked_pauses_that_user_only(
+    storage: Storage, sender: FakeSender, pusher: Pusher
+) -> None:
+    blocked_now = await add(storage, 1)
+    blocked_later = await add(storage, 1, NOW + timedelta(days=1))
+    others = [await add(storage, user_id) for user_id in (2, 3, 4)]
+    sender.fail(101, Blocked("Forbidden: bot was blocked by the user"))
+    assert await pusher.run_once() == 4
+    user = await storage.get_user(1)
+    assert user is not None
+    assert not user.active
+    assert await state(storage, blocked_now) == (Status.PAUSED, 1, None)
+    assert await state(storage, blocked_later) == (Status.PAUSED, 0, None)
+    for reminder_id in others:
+        assert (await state(storage, reminder_id))[0] is Status.SENT
+    assert sorted(sender.sent_ids()) == others
+    # Writing to the bot again resumes both.
+    _, resumed = await storage.touch_user(1, 101, NOW)
+    assert resumed == 2
+    assert await pusher.run_once() == 1
+    assert sender.sent_ids()[-1] == blocked_now
+
+
+# -- pacing ----------------------------------------------------------------------------------
+
+
+async def test_per_chat_interval(storage: Storage, sender: FakeSender, clock: Clock) -> None:
+    pusher = make_pusher(storage, sender, clock, per_chat_interval=0.5)
+    await add(storage, 1, text="first")
+    await add(storage, 1, text="second")
+    await add(storage, 2, text="elsewhere")
+    assert await pusher.run_once() == 3
+    sent = {text: at for _, text, at in sender.sent}
+    assert sent["⏰ second"] - sent["⏰ first"] >= 0.49
+    assert sent["⏰ elsewhere"] - sent["⏰ first"] < 0.4  # another chat does not wait
+
+
+async def test_per_chat_interval_holds_across_rounds(
+    storage: Storage, sender: FakeSender, clock: Clock
+) -> None:
+    pusher = make_pusher(storage, sender, clock, per_chat_interval=0.3)
+    await add(storage, 1, text="first")
+    await pusher.run_once()
+    await add(storage, 1, text="second")
+    await pusher.run_once()
+    [(_, _, first), (_, _, second)] = sender.sent
+    assert second - first >= 0.29
+
+
+class RecordingDeque(collections.deque[float]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.appended: list[float] = []
+
+    def append(self, value: float) -> None:
+        self.appended.append(value)
+        super().append(value)
+
+
+async def test_sliding_window_never_exceeds_limit() -> None:
+    window = SlidingWindow(5, period=0.2)
+    window.times = RecordingDeque()
+    started = time.monotonic()
+    await asyncio.gather(*(window.acquire() for _ in range(16)))
+    elapsed = time.monotonic() - started
+    granted = window.times.appended
+    assert len(granted) == 16
+    assert granted == sorted(granted)
+    # Any six consecutive grants span more than a period: never six in one window.
+    assert all(granted[i + 5] - granted[i] >= 0.2 - 1e-6 for i in range(len(granted) - 5))
+    assert 0.6 <= elapsed < 5
+
+
+async def test_sliding_window_spaces_grants_evenly() -> None:
+    """No burst: bursts at the edges of two windows would arrive bunched after jitter."""
+    window = SlidingWindow(5, period=0.5)
+    window.times = RecordingDeque()
+    await asyncio.gather(*(window.acquire() for _ in range(5)))
+    granted = window.times.appended
+    assert all(b - a >= 0.1 - 1e-6 for a, b in itertools.pairwise(granted))
+
+
+async def test_pusher_rate_limits_overall(
+    storage: Storage, sender: FakeSender, clock: Clock
+) -> None:
+    pusher = make_pusher(storage, sender, clock, rate=4)
+    pusher.window = SlidingWindow(4, period=0.2)
+    for user_id in range(1, 11):
+        await add(storage, user_id)
+    assert await pusher.run_once() == 10
+    times = sorted(at for _, _, at in sender.sent)
+    assert times[-1] - times[0] >= 0.4 - 0.01
+    assert all(times[i + 4] - times[i] >= 0.2 - 0.01 for i in range(len(times) - 4))
+
+
+# -- workers ---------------------------------------------------------------------------------
+
+
+async def test_stop_releases_unsent_claims(storage: Storage, clock: Clock) -> None:
+    sender = GatedSender()
+    pusher = make_pusher(storage, sender, clock)
+    ids = [await add(storage, 1, text=f"r{i}") for i in range(3)]
+    pusher.start()
+    await asyncio.wait_for(sender.entered.wait(), timeout=5)
+    assert [(await state(storage, i))[0] for i in ids] == [Status.SENDING] * 3
+    await pusher.stop()
+    assert pusher.task is None
+    assert [(await state(storage, i))[0] for i in ids] == [Status.PENDING] * 3
+    rows = await storage.fetch("SELECT claimed_by FROM reminders")
+    assert [row[0] for row in rows] == [None] * 3
+    assert await storage.fetch("SELECT id FROM workers") == []
+    assert sender.sent == []
+
+
+async def test_started_pusher_delivers_and_wakes_up(
+    storage: Storage, sender: FakeSender, clock: Clock
+) -> None:
+    pusher = make_pusher(storage, sender, clock, tick=30)
+    first = await add(storage)
+    pusher.start()
+    try:
+        await until(lambda: len(sender.sent) == 1)
+        await asyncio.sleep(0.05)  # now idle, for up to 30 s
+        second = await add(storage, 2)
+        pusher.wake()
+        await until(lambda: len(sender.sent) == 2)
+    finally:
+        await pusher.stop()
+    assert sender.sent_ids() == [first, second]
+
+
+async def test_run_survives_a_failed_round(
+    storage: Storage,
+    sender: FakeSender,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pusher = make_pusher(storage, sender, clock, tick=0.01)
+    await add(storage)
+    claim_due = storage.claim_due
+    failures = [RuntimeError("database is locked")]
+
+    async def flaky(*args: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await claim_due(*args)
+
+    monkeypatch.setattr(storage, "claim_due", flaky)
+    pusher.start()
+    try:
+        await until(lambda: len(sender.sent) == 1)
+    finally:
+        await pusher.stop()
+    assert "Reminder delivery round failed" in caplog.text
+
+
+@pytest.mark.parametrize("connections", [1, 2])
+async def test_two_pushers_deliver_each_reminder_once(
+    tmp_path: Path, clock: Clock, connections: int
+) -> None:
+    path = tmp_path / "bot.sqlite3"
+    storages = [await Storage.open(path) for _ in range(connections)]
+    try:
+        ids = [await add(storages[0], i % 7 + 1, text=f"r{i}") for i in range(120)]
+        senders = [FakeSender(), FakeSender()]
+        pushers = [make_pusher(storages[i % connections], senders[i], clock) for i in (0, 1)]
+        while sum(await asyncio.gather(*(p.run_once() for p in pushers))):
+            pass
+        delivered = senders[0].sent_ids() + senders[1].sent_ids()
+        assert sorted(delivered) == sorted(ids)
+        assert all(sender.sent for sender in senders)  # both took part
+        statuses = await storages[-1].fetch("SELECT status, count(*) FROM reminders GROUP BY 1")
+        assert [tuple(row) for row in statuses] == [("sent", 120)]
+    finally:
+        for storage in storages:
+            await storage.close()
+
+
+async def test_live_worker_in_a_long_round_keeps_its_claims(
+    storage: Storage, clock: Clock
+) -> None:
+    # Worker A's round outlasts STALE_AFTER (here: the per-chat interval for a chat with
+    # several due reminders; a long flood wait does the same) while worker B runs a round.
+    slow_sender, other_sender = FakeSender(), FakeSender()
+    slow = make_pusher(storage, slow_sender, clock, per_chat_interval=0.5)
+    other = make_pusher(storage, other_sender, clock)
+    ids = [await add(storage, 1, text=f"r{i}") for i in range(2)]
+    slow_round = asyncio.create_task(slow.run_once())
+    await until(lambda: len(slow_sender.sent) == 1)
+    clock.now = NOW + timedelta(seconds=STALE_AFTER + 1)
+    await other.run_once()
+    await slow_round
+    delivered = collections.Counter(slow_sender.sent_ids() + other_sender.sent_ids())
+    assert delivered == dict.fromkeys(ids, 1)
