@@ -102,7 +102,9 @@ class SlidingWindow:
                 if len(self.times) >= self.limit:
                     ready = max(ready, self.times[0] + self.period)
                 if ready <= now:
-                    self.times.append(now)
+                    # The slot's own time, not the (slightly later) wake-up time: sleep
+                    # overshoot must not accumulate into a lower rate.
+                    self.times.append(ready if now - ready < self.spacing else now)
                     return
                 await asyncio.sleep(ready - now)
 
