@@ -199,3 +199,26 @@ async def test_blocked_user_does_not_stop_others_and_resumes(server: BotApiServe
         shown = texts(messages)
         assert "Welcome back! I've resumed your 1 paused reminder(s)." in shown
         assert "⏰ hello 3002" in shown
+
+
+async def test_mydata_shows_everything_and_forget_deletes_it(server: BotApiServer) -> None:
+    async with running_bot(server) as bot:
+        server.user_message(USER, "/timezone Asia/Tokyo")
+        server.user_message(USER, "/remind in 2 days Book the flight")
+        server.user_message(USER, "/mydata")
+        *_, data = await server.wait_for_messages(USER, 3)
+        shown = plain(data["text"])
+        assert f"Telegram user id: {USER}" in shown
+        assert "Time zone: Asia/Tokyo" in shown
+        assert "Book the flight" in shown
+
+        server.user_message(USER, "/forget")
+        *_, confirm = await server.wait_for_messages(USER, 4)
+        assert "fg:no" in callback_data(confirm)
+        server.press_button(USER, confirm["message_id"], "fg:yes")
+        edit = await server.wait_for_call("editMessageText")
+        assert "deleted everything" in edit.params["text"]
+        storage = bot.bot_data[TRACKER].storage
+        assert await storage.get_user(USER) is None
+        rows = await storage.fetch("SELECT count(*) FROM reminders WHERE user_id = ?", (USER,))
+        assert rows[0][0] == 0
