@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import itertools
 import textwrap
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.config import BUNDLED_KNOWLEDGE
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.storage import Storage
 
 WriteKb = Callable[[dict[str, str]], Path]
 
@@ -112,3 +114,29 @@ def write_kb(tmp_path: Path) -> WriteKb:
 @pytest.fixture(scope="session")
 def shipped_kb() -> KnowledgeBase:
     return load_knowledge(BUNDLED_KNOWLEDGE)
+
+
+NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A settable "now" for code that takes a clock."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def storage() -> AsyncIterator[Storage]:
+    """A fresh, fully migrated in-memory database."""
+    storage = await Storage.open(":memory:")
+    yield storage
+    await storage.close()

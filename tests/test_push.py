@@ -4,7 +4,7 @@ import asyncio
 import collections
 import itertools
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,17 +25,10 @@ from bot.push import (
 )
 from bot.replies import Reply
 from bot.storage import NewReminder, Status, Storage
+from tests.conftest import Clock
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
 ZONE = "Europe/London"
-
-
-class Clock:
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class FakeSender:
@@ -82,18 +75,6 @@ def reminder_id(reply: Reply) -> int:
     kind, _, number = reply.buttons[0][1].data.partition(":")  # type: ignore[union-attr]
     assert kind == "rd"
     return int(number)
-
-
-@pytest.fixture
-async def storage() -> AsyncIterator[Storage]:
-    storage = await Storage.open(":memory:")
-    yield storage
-    await storage.close()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,7 +12,7 @@ from bot.reminders import Tracker, show
 from bot.replies import Reply
 from bot.storage import Reminder, Status, Storage, User
 from bot.timeparse import TimeInputError
-from tests.conftest import WriteKb, kb_files_with_stages
+from tests.conftest import Clock, WriteKb, kb_files_with_stages
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")
@@ -48,29 +47,9 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def kb(write_kb: WriteKb) -> KnowledgeBase:
     return load_knowledge(write_kb(kb_files_with_stages(STAGES)))
-
-
-@pytest.fixture
-async def storage() -> AsyncIterator[Storage]:
-    storage = await Storage.open(":memory:")
-    yield storage
-    await storage.close()
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

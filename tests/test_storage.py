@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,13 +19,6 @@ from bot.storage import (
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
 ZONE = "Europe/London"
-
-
-@pytest.fixture
-async def storage() -> AsyncIterator[Storage]:
-    storage = await Storage.open(":memory:")
-    yield storage
-    await storage.close()
 
 
 def new(
