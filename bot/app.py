@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, ExtBot
@@ -16,15 +16,25 @@ from telegram.request import BaseRequest
 import handlers
 from bot.answers import Answers
 from bot.config import Settings, require_token
+from bot.flood_guard import FloodGuard
+from bot.housekeeping import Housekeeper
 from bot.push import Blocked, FloodWait, Pusher, Rejected, Transient, Uncertain
 from bot.reminders import Tracker, utc_now
 from bot.replies import Reply
 from bot.storage import Storage
-from handlers.common import ANSWERS, PUSHER, TRACKER, keyboard
+from handlers.common import (
+    ANSWERS,
+    FLOOD_GUARD,
+    HOUSEKEEPER,
+    PUSHER,
+    SETTINGS,
+    TRACKER,
+    keyboard,
+)
+from handlers.staff import STAFF_COMMANDS
 
 logger = logging.getLogger(__name__)
 
-SETTINGS = "settings"
 CLOCK = "clock"
 # A reply to one applicant that hits 429 waits retry_after and goes again rather
 # than being lost; more than a few retries means Telegram is struggling anyway.
@@ -76,19 +86,44 @@ async def on_startup(application: Application) -> None:  # type: ignore[type-arg
     tracker = Tracker(storage, settings.timezone, clock)
     pusher = Pusher(storage, TelegramSender(application.bot), clock=clock)
     tracker.listeners.append(pusher.wake)
-    application.bot_data[TRACKER] = tracker
-    application.bot_data[PUSHER] = pusher
+    housekeeper = Housekeeper(
+        storage,
+        application.bot_data[ANSWERS],
+        settings.knowledge,
+        settings.staff_ids,
+        settings.retention_days,
+        pusher.wake,
+        clock,
+    )
+    application.bot_data.update(
+        {TRACKER: tracker, PUSHER: pusher, HOUSEKEEPER: housekeeper, FLOOD_GUARD: FloodGuard()}
+    )
     pusher.start()
+    housekeeper.start()
+    await register_commands(application.bot, settings.staff_ids)
+
+
+async def register_commands(bot: ExtBot, staff_ids: frozenset[int]) -> None:  # type: ignore[type-arg]
+    """The command menu in Telegram's clients; staff see theirs too. Failures only log."""
+    public = [BotCommand(name, description) for name, description in handlers.COMMANDS]
     try:
-        await application.bot.set_my_commands(
-            [BotCommand(name, description) for name, description in handlers.COMMANDS]
-        )
+        await bot.set_my_commands(public)
     except TelegramError as error:
         logger.warning("Could not register bot commands (setMyCommands): %s", error)
+    staff = public + [BotCommand(name, text[:256]) for name, text in STAFF_COMMANDS]
+    for staff_id in sorted(staff_ids):
+        try:
+            await bot.set_my_commands(staff, scope=BotCommandScopeChat(staff_id))
+        except TelegramError as error:
+            # Usually: this staff member has not opened a chat with the bot yet.
+            logger.warning("Could not register staff commands for %s: %s", staff_id, error)
 
 
 async def on_stop(application: Application) -> None:  # type: ignore[type-arg]
     """Stop pushing while the bot can still talk; unsent claims go back to the queue."""
+    housekeeper: Housekeeper | None = application.bot_data.pop(HOUSEKEEPER, None)
+    if housekeeper is not None:
+        await housekeeper.stop()
     pusher: Pusher | None = application.bot_data.pop(PUSHER, None)
     if pusher is not None:
         await pusher.stop()

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import insights
 from bot.answers import Answers, Snapshot
 from bot.config import ConfigError, Settings, load_settings, require_token
 from bot.evaluation import QuestionSetError, evaluate, format_report, load_questions
 from bot.knowledge import KnowledgeBaseError, check_knowledge
 from bot.matcher import Outcome
 from bot.replies import DID_YOU_MEAN
+from bot.storage import Storage
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -144,6 +148,39 @@ def cmd_kb_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+async def with_storage(settings: Settings, work: Callable[[Storage], Awaitable[str]]) -> str:
+    if not settings.database.exists():
+        raise CommandError(f"no database at {settings.database} (JETBOT_DATABASE)")
+    storage = await Storage.open(settings.database)
+    try:
+        return await work(storage)
+    finally:
+        await storage.close()
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(storage: Storage) -> str:
+        return insights.format_stats(await insights.stats(storage, datetime.now(UTC)))
+
+    print(asyncio.run(with_storage(settings, work)))
+    return EXIT_OK
+
+
+def cmd_kb_unanswered(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(storage: Storage) -> str:
+        groups = await insights.unanswered(storage, limit=args.limit)
+        return insights.unanswered_yaml(groups)
+
+    text = asyncio.run(with_storage(settings, work))
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {text.count('- q:')} question(s) to {args.out}; label each topic, then "
+              f"run: jetbot kb eval {args.out}")  # fmt: skip
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="jetbot", description="The JET Programme applicant bot.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -176,6 +213,15 @@ def parser() -> argparse.ArgumentParser:
         "--min-fallback", type=float, help="fail (exit 1) below this out-of-scope fallback rate"
     )
     ev.set_defaults(func=cmd_kb_eval)
+    un = kb_commands.add_parser(
+        "unanswered", help="the most frequent unanswered questions, as a {q, topic: null} list"
+    )
+    un.add_argument("--out", help="write the YAML here (default: print it)")
+    un.add_argument("--limit", type=int, default=200, help="how many groups (default 200)")
+    un.set_defaults(func=cmd_kb_unanswered)
+    commands.add_parser("stats", help="usage figures from the database").set_defaults(
+        func=cmd_stats
+    )
     return root
 
 

@@ -14,6 +14,7 @@ from bot.timeparse import TimeInputError, parse_zone
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = "jetbot.sqlite3"
 DEFAULT_KNOWLEDGE = "knowledge"
+DEFAULT_RETENTION_DAYS = 180
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 # The repository's own knowledge base, used when the working directory has none.
 BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / DEFAULT_KNOWLEDGE
@@ -47,6 +48,8 @@ class Settings:
     api_base_url: str = DEFAULT_API_BASE_URL
     token: Secret | None = None
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    staff_ids: frozenset[int] = frozenset()
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -68,7 +71,33 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         api_base_url=base_url,
         token=Secret(token_text) if token_text else None,
         timezone=zone,
+        staff_ids=staff_ids(env.get("JETBOT_STAFF_IDS", "")),
+        retention_days=retention_days(env.get("JETBOT_RETENTION_DAYS", "")),
     )
+
+
+def staff_ids(value: str) -> frozenset[int]:
+    """'123, 456' -> {123, 456}: the Telegram user ids allowed to use staff commands."""
+    ids = set()
+    for item in value.replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if not item.isdigit():
+            raise ConfigError(
+                f"JETBOT_STAFF_IDS: '{item}' is not a Telegram user id; "
+                "give numbers separated by commas, e.g. 12345678,23456789"
+            )
+        ids.add(int(item))
+    return frozenset(ids)
+
+
+def retention_days(value: str) -> int:
+    if not value.strip():
+        return DEFAULT_RETENTION_DAYS
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ConfigError("JETBOT_RETENTION_DAYS must be a whole number of days, e.g. 180")
+    return int(value)
 
 
 def knowledge_directory(value: str) -> Path:

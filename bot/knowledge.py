@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from string import Formatter
 from types import MappingProxyType
@@ -19,16 +19,25 @@ import yaml
 from rapidfuzz import process
 
 from bot.timeparse import MAX_TEXT_LENGTH as MAX_REMINDER_TEXT
-from bot.timeparse import TimeInputError, parse_clock, parse_duration
+from bot.timeparse import (
+    TimeInputError,
+    parse_clock,
+    parse_duration,
+    parse_local_datetime,
+    parse_zone,
+)
 
 MAX_ANSWER_LENGTH = 4096
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$")
 STAGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SMALLTALK_PREFIX = "smalltalk."
 # Topic ids travel in Telegram callback data, which holds 64 bytes with its prefix.
-MAX_TOPIC_ID_LENGTH = 60
+MAX_TOPIC_ID_LENGTH = 56
 
-TOP_LEVEL_KEYS = ("topics", "stages", "messages", "synonyms")
+TOP_LEVEL_KEYS = ("topics", "stages", "messages", "synonyms", "announcements")
+ANNOUNCEMENT_KEYS = ("id", "at", "timezone", "stage", "text")
+ANNOUNCEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_ANNOUNCEMENT_LENGTH = 4000
 TOPIC_KEYS = ("id", "title", "questions", "answer", "keywords", "related", "links")
 TOPIC_REQUIRED = ("id", "title", "questions", "answer")
 STAGE_KEYS = ("id", "title", "topic", "reminders")
@@ -93,12 +102,23 @@ class Stage:
 
 
 @dataclass(frozen=True, slots=True)
+class Announcement:
+    """A message staff schedule in the knowledge base: sent once, at its time."""
+
+    id: str
+    at: datetime  # UTC
+    text: str
+    stage: str | None = None  # only users at this stage; None = everyone
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     topics: Mapping[str, Topic]
     stages: tuple[Stage, ...]
     messages: Mapping[str, str]
     synonyms: Mapping[str, tuple[str, ...]]
     directory: Path
+    announcements: tuple[Announcement, ...] = ()
 
     @property
     def welcome(self) -> str:
@@ -156,6 +176,15 @@ def normalise_phrasing(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
+def peek_id(node: yaml.Node) -> str | None:
+    """A mapping's 'id' value, read early so that every message about it can name it."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "id" and isinstance(value, yaml.ScalarNode) and value.value:
+                return str(value.value)
+    return None
+
+
 def _suggest(word: str, choices: tuple[str, ...]) -> str:
     best = process.extractOne(word, choices, score_cutoff=70)
     return f" (did you mean '{best[0]}'?)" if best else ""
@@ -177,6 +206,7 @@ class _Loader:
         self.related: list[tuple[str, str, Location]] = []
         # Topics with an error of their own: known to exist, so not reported again as missing.
         self.broken_topics: dict[str, Location] = {}
+        self.announcements: list[tuple[Announcement, Location]] = []
         self.path = directory
 
     def load(self) -> KnowledgeBase:
@@ -198,6 +228,7 @@ class _Loader:
             messages=MappingProxyType(dict(self.messages)),
             synonyms=MappingProxyType(dict(self.synonyms)),
             directory=self.directory,
+            announcements=tuple(a for a, _ in self.announcements),
         )
 
     # -- reporting ---------------------------------------------------------
@@ -290,6 +321,7 @@ class _Loader:
             "stages": self.load_stages,
             "messages": self.load_messages,
             "synonyms": self.load_synonyms,
+            "announcements": self.load_announcements,
         }
         for key, (key_node, value_node) in entries.items():
             readers[key](key_node, value_node)
@@ -302,7 +334,8 @@ class _Loader:
             self.load_topic(item)
 
     def load_topic(self, node: yaml.Node) -> None:
-        entries = self.mapping(node, "topic", TOPIC_KEYS)
+        ident = peek_id(node)
+        entries = self.mapping(node, f"topic '{ident}'" if ident else "topic", TOPIC_KEYS)
         if entries is None:
             return
         topic_id = self.text(*entries["id"], "topic id") if "id" in entries else None
@@ -545,7 +578,67 @@ class _Loader:
             merged = dict.fromkeys((*self.synonyms.get(word, ()), *variants))
             self.synonyms[word] = tuple(merged)
 
+    def load_announcements(self, key_node: yaml.Node, node: yaml.Node) -> None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(key_node, "'announcements' must be a list")
+            return
+        for item in node.value:
+            entries = self.mapping(item, "announcement", ANNOUNCEMENT_KEYS)
+            if entries is None:
+                continue
+            missing = [key for key in ("id", "at", "text") if key not in entries]
+            if missing:
+                self.problem(item, f"announcement: missing required field '{missing[0]}'")
+                continue
+            ident, at_text, text = (
+                self.text(*entries[key], f"announcement '{key}'") for key in ("id", "at", "text")
+            )
+            stage = (
+                self.text(*entries["stage"], "announcement 'stage'")
+                if "stage" in entries
+                else None
+            )
+            zone_name = (
+                self.text(*entries["timezone"], "announcement 'timezone'")
+                if "timezone" in entries
+                else "UTC"
+            )
+            if ident is None or at_text is None or text is None or zone_name is None:
+                continue
+            what = f"announcement '{ident}'"
+            if not ANNOUNCEMENT_ID.match(ident):
+                self.problem(
+                    entries["id"][0], f"{what}: id must be lowercase, like 'open-day-2027'"
+                )
+                continue
+            if any(a.id == ident for a, _ in self.announcements):
+                first = next(loc for a, loc in self.announcements if a.id == ident)
+                self.problem(item, f"duplicate announcement id '{ident}' (first at {first})")
+                continue
+            try:
+                zone = parse_zone(zone_name)
+                date_text, _, time_text = at_text.partition(" ")
+                at = parse_local_datetime(date_text, time_text, zone)
+            except TimeInputError as error:
+                self.problem(entries["at"][0], f"{what}: {error}")
+                continue
+            if len(text) > MAX_ANNOUNCEMENT_LENGTH:
+                self.problem(
+                    entries["text"][0], f"{what}: text over {MAX_ANNOUNCEMENT_LENGTH} characters"
+                )
+                continue
+            location = self.where(entries["stage"][1] if "stage" in entries else item)
+            self.announcements.append((Announcement(ident, at, text, stage), location))
+
     def check_references(self) -> None:
+        stage_ids = {stage.id for stage in self.stages}
+        for announcement, location in self.announcements:
+            if announcement.stage is not None and announcement.stage not in stage_ids:
+                self.problem_at(
+                    location,
+                    f"announcement '{announcement.id}': stage '{announcement.stage}' does not "
+                    f"exist{_suggest(announcement.stage, tuple(stage_ids))}",
+                )
         for topic_id, target, location in self.related:
             if target == topic_id:
                 self.problem_at(location, f"topic '{topic_id}': 'related' lists the topic itself")

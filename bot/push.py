@@ -23,12 +23,13 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from html import escape
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.reminders import show, utc_now
 from bot.replies import Reply
-from bot.storage import Reminder, Storage
+from bot.storage import Kind, Reminder, Storage
 from bot.tracking_replies import reminder_reply
 
 logger = logging.getLogger(__name__)
@@ -272,6 +273,10 @@ class Pusher:
         await self.storage.retry_later(reminder.id, self.worker, retry_at, f"{kind}: {error}")
 
     def message(self, reminder: Reminder) -> Reply:
+        if reminder.kind is Kind.BROADCAST:
+            return Reply(f"📢 {escape(reminder.text)}")
+        if reminder.kind is Kind.NOTICE:
+            return Reply(escape(reminder.text))
         late = self.clock() - reminder.due_at
         due = show(reminder.due_at, ZoneInfo(reminder.timezone)) if late > LATE_AFTER else None
         return reminder_reply(reminder.id, reminder.text, due)

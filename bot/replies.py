@@ -21,6 +21,7 @@ ANSWER_TOPIC = "t"  # t:<topic id>      answer a topic in a new message
 BROWSE = "b"  # b:<section>       show a browse menu in place
 BROWSE_TOPIC = "bt"  # bt:<topic id>     show a topic in place, with Back
 NONE_OF_THESE = "f"  # f:               none of the "did you mean" choices fit
+VOTE = "fb"  # fb:<1|0>:<topic id> was the answer helpful
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +102,19 @@ def related_buttons(kb: KnowledgeBase, topic: Topic) -> tuple[tuple[Button, ...]
     )
 
 
+def vote_buttons(topic: Topic) -> tuple[Button, ...]:
+    return (
+        Button("👍 Helpful", callback(VOTE, f"1:{topic.id}")),
+        Button("👎 Not helpful", callback(VOTE, f"0:{topic.id}")),
+    )
+
+
 def answer_reply(kb: KnowledgeBase, topic: Topic) -> Reply:
-    """A topic's answer, with its links and its related topics as follow-ups."""
-    return Reply(topic_text(topic), link_buttons(topic) + related_buttons(kb, topic))
+    """A topic's answer, with its links, its related topics as follow-ups, and a vote."""
+    return Reply(
+        topic_text(topic),
+        (*link_buttons(topic), *related_buttons(kb, topic), vote_buttons(topic)),
+    )
 
 
 def match_reply(kb: KnowledgeBase, match: Match) -> Reply:

@@ -31,6 +31,14 @@ class Status(StrEnum):
 
 
 BEGIN_RETRIES = 30
+
+
+class Kind(StrEnum):
+    REMINDER = "reminder"  # the user's own: /remind, stage defaults, snoozes
+    BROADCAST = "broadcast"  # an announcement from staff (or the knowledge base)
+    NOTICE = "notice"  # a message to staff: a broadcast report, a failed reload
+
+
 OPEN_STATUSES = (Status.PENDING, Status.SENDING, Status.PAUSED, Status.FAILED)
 
 
@@ -72,6 +80,8 @@ class Reminder:
     attempts: int
     sent_at: datetime | None
     last_error: str | None
+    kind: Kind = Kind.REMINDER
+    broadcast_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +93,8 @@ class NewReminder:
     timezone: str
     local_time: str | None = None  # "YYYY-MM-DD HH:MM" in the user's zone, for wall-clock ones
     stage: str | None = None
+    kind: Kind = Kind.REMINDER
+    broadcast_id: int | None = None
 
 
 # -- migrations ---------------------------------------------------------------
@@ -155,6 +167,53 @@ async def _users_and_reminders(db: aiosqlite.Connection) -> None:
         CREATE TABLE workers (
             id           TEXT PRIMARY KEY,
             heartbeat_at INTEGER NOT NULL
+        );
+        """,
+    )
+
+
+@migration(2, "broadcasts, questions, feedback, audit")
+async def _staff_tools(db: aiosqlite.Connection) -> None:
+    await execute_script(
+        db,
+        """
+        ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'reminder';
+        ALTER TABLE reminders ADD COLUMN broadcast_id INTEGER;
+        CREATE INDEX reminders_by_broadcast ON reminders(broadcast_id)
+            WHERE broadcast_id IS NOT NULL;
+        CREATE TABLE broadcasts (
+            id           INTEGER PRIMARY KEY,
+            staff_id     INTEGER NOT NULL,
+            stage        TEXT,
+            text         TEXT NOT NULL,
+            status       TEXT NOT NULL DEFAULT 'draft',
+            recipients   INTEGER,
+            announcement TEXT UNIQUE,
+            created_at   INTEGER NOT NULL,
+            confirmed_at INTEGER,
+            finished_at  INTEGER
+        );
+        CREATE TABLE questions (
+            id       INTEGER PRIMARY KEY,
+            asked_at INTEGER NOT NULL,
+            outcome  TEXT NOT NULL,
+            topic    TEXT,
+            score    REAL NOT NULL,
+            text     TEXT
+        );
+        CREATE INDEX questions_by_time ON questions(asked_at);
+        CREATE TABLE feedback (
+            id      INTEGER PRIMARY KEY,
+            topic   TEXT NOT NULL,
+            helpful INTEGER NOT NULL,
+            at      INTEGER NOT NULL
+        );
+        CREATE TABLE audit (
+            id       INTEGER PRIMARY KEY,
+            at       INTEGER NOT NULL,
+            staff_id INTEGER NOT NULL,
+            action   TEXT NOT NULL,
+            detail   TEXT NOT NULL
         );
         """,
     )
@@ -336,6 +395,15 @@ class Storage:
             )
             return cursor.rowcount
 
+    async def ensure_user(self, user_id: int, now: datetime) -> None:
+        """A row for someone the bot must message before they wrote (staff notices)."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT OR IGNORE INTO users (user_id, chat_id, created_at, last_seen_at) "
+                "VALUES (?, ?, ?, ?)",
+                (user_id, user_id, to_epoch(now), to_epoch(now)),
+            )
+
     async def delete_user(self, user_id: int) -> bool:
         async with self.transaction() as db:
             cursor = await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
@@ -354,9 +422,9 @@ class Storage:
         for r in reminders:
             cursor = await db.execute(
                 "INSERT INTO reminders (user_id, chat_id, text, due_at, local_time, timezone, "
-                "stage, run_at, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                "stage, run_at, created_at, kind, broadcast_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (r.user_id, r.chat_id, r.text, to_epoch(r.due_at), r.local_time, r.timezone,
-                 r.stage, to_epoch(r.due_at), to_epoch(now)),
+                 r.stage, to_epoch(r.due_at), to_epoch(now), r.kind, r.broadcast_id),
             )  # fmt: skip
             assert cursor.lastrowid is not None
             ids.append(cursor.lastrowid)
@@ -372,7 +440,7 @@ class Storage:
         marks = ",".join("?" * len(statuses))
         rows = await self.fetch(
             f"SELECT * FROM reminders WHERE user_id = ? AND status IN ({marks}) "
-            "ORDER BY due_at, id",
+            "AND kind = 'reminder' ORDER BY due_at, id",
             (user_id, *statuses),
         )
         return [_reminder(row) for row in rows]
@@ -382,7 +450,7 @@ class Storage:
         async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE reminders SET status = 'cancelled' WHERE id = ? AND user_id = ? "
-                "AND status IN ('pending', 'paused', 'failed')",
+                "AND status IN ('pending', 'paused', 'failed') AND kind = 'reminder'",
                 (reminder_id, user_id),
             )
             return cursor.rowcount > 0
@@ -529,4 +597,6 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
         attempts=row["attempts"],
         sent_at=from_epoch(row["sent_at"]) if row["sent_at"] is not None else None,
         last_error=row["last_error"],
+        kind=Kind(row["kind"]),
+        broadcast_id=row["broadcast_id"],
     )

@@ -14,7 +14,7 @@ from telegram.ext import (
 
 from bot import replies
 from bot import tracking_replies as tracked
-from handlers import menu, privacy, questions, tracking
+from handlers import guard, menu, privacy, questions, staff, tracking
 from handlers.errors import error_handler
 
 COMMANDS = (
@@ -36,7 +36,8 @@ def button(kind: str) -> str:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Attach every handler; order matters: commands before free text."""
-    # Group -1 runs first for every update: it records who is active.
+    # Groups run in order for every update: -2 drops floods, -1 records who is active.
+    application.add_handler(TypeHandler(Update, guard.flood_guard), group=-2)
     application.add_handler(TypeHandler(Update, tracking.activity), group=-1)
     application.add_handlers(
         [
@@ -49,6 +50,10 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("timezone", tracking.timezone),
             CommandHandler("mydata", privacy.mydata),
             CommandHandler("forget", privacy.forget),
+            CommandHandler("reload", staff.reload),
+            CommandHandler("stats", staff.stats),
+            CommandHandler("unanswered", staff.unanswered),
+            CommandHandler("broadcast", staff.broadcast),
             CallbackQueryHandler(
                 menu.browse, pattern=rf"^({replies.BROWSE}|{replies.BROWSE_TOPIC}):"
             ),
@@ -59,6 +64,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(tracking.snooze_button, pattern=button(tracked.SNOOZE_REMINDER)),
             CallbackQueryHandler(tracking.done_button, pattern=button(tracked.DONE_REMINDER)),
             CallbackQueryHandler(privacy.forget_button, pattern=button(tracked.FORGET)),
+            CallbackQueryHandler(questions.vote, pattern=button(replies.VOTE)),
+            CallbackQueryHandler(staff.broadcast_button, pattern=button(staff.BROADCAST)),
             MessageHandler(filters.COMMAND, menu.unknown_command),
             MessageHandler(filters.TEXT, questions.question),
             MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text),

@@ -7,6 +7,8 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.answers import Answers
+from bot.config import Settings
+from bot.push import Pusher
 from bot.reminders import Tracker
 from bot.replies import MESSAGE_LIMIT, Reply, split_text
 from bot.storage import User
@@ -72,3 +74,21 @@ async def show_in_place(message: Message, reply: Reply) -> None:
         # A double tap asks for the same content twice; Telegram refuses the no-op edit.
         if "not modified" not in error.message:
             raise
+
+
+SETTINGS = "settings"
+HOUSEKEEPER = "housekeeper"
+FLOOD_GUARD = "flood_guard"
+
+
+def settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    return context.bot_data[SETTINGS]
+
+
+def is_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in settings(context).staff_ids
+
+
+def pusher(context: ContextTypes.DEFAULT_TYPE) -> Pusher:
+    return context.bot_data[PUSHER]

@@ -6,7 +6,8 @@ from telegram import Message, Update
 from telegram.ext import ContextTypes
 
 from bot import replies
-from handlers.common import answers, send, show_in_place
+from handlers.common import answers, is_staff, send, show_in_place
+from handlers.staff import staff_help
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -15,10 +16,11 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update.effective_message, replies.main_menu(answers(context).current.kb))
 
 
-async def help_command(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say what the bot can do."""
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what the bot can do; staff also see their commands."""
     if update.effective_message:
-        await send(update.effective_message, replies.Reply(replies.HELP_TEXT))
+        text = replies.HELP_TEXT + (staff_help() if is_staff(update, context) else "")
+        await send(update.effective_message, replies.Reply(text))
 
 
 async def browse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

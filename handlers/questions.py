@@ -1,12 +1,12 @@
-"""Free-text questions, "did you mean" choices and follow-up buttons."""
+"""Free-text questions, "did you mean" choices, follow-up and feedback buttons."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot import replies
-from handlers.common import answers, send
+from bot import insights, replies
+from handlers.common import answers, send, tracker
 
 
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -16,6 +16,8 @@ async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     snapshot = answers(context).current
     match = snapshot.match(message.text)
+    track = tracker(context)
+    await insights.record_question(track.storage, message.text, match, track.clock())
     await send(message, replies.match_reply(snapshot.kb, match))
 
 
@@ -43,3 +45,24 @@ async def none_of_these(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await query.answer()
     if isinstance(query.message, Message):
         await send(query.message, replies.fallback_reply(answers(context).current.kb))
+
+
+async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Helpful? 👍 / 👎 under an answer: count it once, then drop the vote buttons."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    helpful, _, topic_id = replies.parse_callback(query.data)[1].partition(":")
+    if topic_id not in answers(context).current.kb.topics or helpful not in ("0", "1"):
+        await query.answer()
+        return
+    track = tracker(context)
+    await insights.record_vote(track.storage, topic_id, helpful == "1", track.clock())
+    await query.answer("Thanks for the feedback!")
+    if isinstance(query.message, Message) and query.message.reply_markup is not None:
+        rows = [
+            [b for b in row if not str(b.callback_data or "").startswith(f"{replies.VOTE}:")]
+            for row in query.message.reply_markup.inline_keyboard
+        ]
+        kept = [row for row in rows if row]
+        await query.message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)

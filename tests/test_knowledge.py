@@ -368,7 +368,7 @@ def test_bad_topic_id(write_kb: WriteKb, topic_id: str) -> None:
             "topics:\n  - id: extra.topic\n    title: Extra\n    questions: [an extra question]\n"
             "    answer: Extra answer.\n    title: Extra again\n",
             6,
-            "topic: key 'title' appears twice",
+            "topic 'extra.topic': key 'title' appears twice",
         ),
         ("topics: []\nsynonyms: {}\ntopics: []\n", 3, "file: key 'topics' appears twice"),
         (

@@ -50,9 +50,12 @@ async def running_bot(
     *,
     database: Path | None = None,
     clock: Callable[[], datetime] = utc_now,
+    staff: frozenset[int] = frozenset(),
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """The Application as ``run_polling`` runs it: post_init, polling, handlers."""
-    settings = replace(settings_for(server, knowledge), database=database or Path(":memory:"))
+    settings = replace(
+        settings_for(server, knowledge), database=database or Path(":memory:"), staff_ids=staff
+    )
     application = build_application(settings, Answers.load(knowledge), clock=clock)
     async with running(application):
         yield application

@@ -16,12 +16,15 @@ from tests.e2e.conftest import TOKEN
 USERS = tuple(range(4001, 4006))
 
 
-async def start_bot(server: BotApiServer, database: Path) -> asyncio.subprocess.Process:
+async def start_bot(
+    server: BotApiServer, database: Path, extra: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE_URL": server.base_url,
         "JETBOT_DATABASE": str(database),
+        **(extra or {}),
     }
     polls = len(server.calls("getUpdates"))
     process = await asyncio.create_subprocess_exec(
@@ -86,3 +89,60 @@ async def test_sigkill_mid_send_then_restart_delivers_each_reminder_once(
     counts = delivered(server)
     assert set(counts) == expected
     assert set(counts.values()) == {1}, {text: n for text, n in counts.items() if n > 1}
+
+
+STAFF = 8001
+APPLICANTS = tuple(range(8101, 8121))
+
+
+async def test_sigkill_mid_broadcast_then_restart_finishes_it_once(
+    server: BotApiServer, tmp_path: Path
+) -> None:
+    database = tmp_path / "jetbot.sqlite3"
+    extra = {"JETBOT_STAFF_IDS": str(STAFF)}
+    bot = await start_bot(server, database, extra)
+    slow = APPLICANTS[::2]
+    try:
+        for user in (*APPLICANTS, STAFF):
+            server.user_message(user, "hello")
+        await until(lambda: len(server.sent_messages()) == len(APPLICANTS) + 1, 20)
+        for user in slow:
+            server.inject("sendMessage", Fault.delay(60), chat_id=user, times=None)
+
+        server.user_message(STAFF, "/broadcast all Info session on Friday")
+        [_, preview] = await server.wait_for_messages(STAFF, 2)
+        server.press_button(STAFF, preview["message_id"], preview_confirm(preview))
+        announced = "📢 Info session on Friday"
+        await until(lambda: delivered_to(server, announced) >= len(APPLICANTS) // 2 + 1, 20)
+        await until(
+            lambda: sum(c.chat_id in slow for c in server.calls("sendMessage")) >= 2 * len(slow),
+            20,
+        )
+    finally:
+        bot.send_signal(signal.SIGKILL)
+        await bot.wait()
+
+    server.clear_faults()
+    bot = await start_bot(server, database, extra)
+    try:
+        await until(lambda: delivered_to(server, announced) == len(APPLICANTS) + 1, 40)
+        report = "Broadcast #1 finished: 21 sent, 0 blocked the bot, 0 failed."
+        await until(lambda: report in [plain(m["text"]) for m in server.sent_messages(STAFF)], 20)
+        await asyncio.sleep(2)  # a duplicate would show up by now
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        await bot.wait()
+    for user in (*APPLICANTS, STAFF):
+        texts = [plain(m["text"]) for m in server.sent_messages(user)]
+        assert texts.count(announced) == 1, (user, texts)
+    staff_texts = [plain(m["text"]) for m in server.sent_messages(STAFF)]
+    assert staff_texts.count(report) == 1
+
+
+def preview_confirm(message: dict) -> str:  # type: ignore[type-arg]
+    rows = message["reply_markup"]["inline_keyboard"]
+    return next(b["callback_data"] for row in rows for b in row if b["text"] == "Confirm")
+
+
+def delivered_to(server: BotApiServer, text: str) -> int:
+    return sum(plain(m["text"]) == text for m in server.sent_messages())

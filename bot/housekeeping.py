@@ -1,0 +1,153 @@
+"""Background chores: notice knowledge-base edits, release announcements, report
+finished broadcasts, purge old question text. Everything it has to say goes out
+through the push queue, like any other unprompted message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bot import broadcasts, insights
+from bot.answers import Answers
+from bot.knowledge import KnowledgeBaseError, Problem, knowledge_files
+from bot.reminders import utc_now
+from bot.storage import Storage
+
+logger = logging.getLogger(__name__)
+
+INTERVAL = 1.0  # seconds between rounds: a saved file is live within ~2 rounds
+PURGE_EVERY = timedelta(hours=1)
+MAX_PROBLEMS_SHOWN = 15
+
+Signature = tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReloadResult:
+    topics: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"Knowledge base reloaded: {self.topics} topics."
+        shown = "\n".join(str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN])
+        more = len(self.problems) - MAX_PROBLEMS_SHOWN
+        extra = f"\n… and {more} more (run jetbot kb check)" if more > 0 else ""
+        return (
+            f"Knowledge base NOT reloaded: {len(self.problems)} problem(s). "
+            f"The previous version keeps serving.\n{shown}{extra}"
+        )
+
+
+def scan(directory: Path) -> Signature:
+    """What the knowledge files look like now: paths, modification times, sizes."""
+    signature = []
+    for path in knowledge_files(directory) if directory.is_dir() else []:
+        with contextlib.suppress(OSError):  # deleted between listing and stat
+            stat = path.stat()
+            signature.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(signature)
+
+
+class Housekeeper:
+    def __init__(
+        self,
+        storage: Storage,
+        answers: Answers,
+        directory: Path,
+        staff_ids: frozenset[int],
+        retention_days: int,
+        wake: Callable[[], None],
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.storage = storage
+        self.answers = answers
+        self.directory = directory
+        self.staff_ids = staff_ids
+        self.retention_days = retention_days
+        self.wake = wake
+        self.clock = clock
+        self.seen = scan(directory)
+        self.settling: Signature | None = None
+        self.last_purge: datetime | None = None
+        self.reload_lock = asyncio.Lock()
+        self.task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self.run(), name="housekeeping")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+            self.task = None
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.round()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Housekeeping round failed; retrying")
+            await asyncio.sleep(INTERVAL)
+
+    async def round(self) -> None:
+        now = self.clock()
+        queued = False
+        if (result := await self.watch()) is not None:
+            await broadcasts.audit(self.storage, broadcasts.SYSTEM, "reload (file change)",
+                                   result.describe()[:500], now)  # fmt: skip
+            if self.staff_ids:
+                await broadcasts.notify_staff(self.storage, self.staff_ids, result.describe(), now)
+                queued = True
+        kb = self.answers.current.kb
+        if await broadcasts.release_announcements(self.storage, kb, now):
+            queued = True
+        if await broadcasts.finish(self.storage, now):
+            queued = True
+        if self.last_purge is None or now - self.last_purge >= PURGE_EVERY:
+            purged = await insights.purge_question_text(self.storage, now, self.retention_days)
+            if purged:
+                logger.info("Purged the text of %d question(s) past retention", purged)
+            self.last_purge = now
+        if queued:
+            self.wake()
+
+    async def watch(self) -> ReloadResult | None:
+        """Reload once the files changed and then stayed unchanged for a round.
+
+        Waiting for them to settle keeps a half-saved file from being reported.
+        """
+        current = await asyncio.to_thread(scan, self.directory)
+        if current == self.seen:
+            self.settling = None
+            return None
+        if current != self.settling:
+            self.settling = current
+            return None
+        return await self.reload()
+
+    async def reload(self) -> ReloadResult:
+        """Validate the whole knowledge base, then swap it in; on any problem keep the old one."""
+        async with self.reload_lock:
+            self.seen = self.settling or await asyncio.to_thread(scan, self.directory)
+            self.settling = None
+            try:
+                snapshot = await asyncio.to_thread(self.answers.reload, self.directory)
+            except KnowledgeBaseError as error:
+                logger.warning("Knowledge base not reloaded: %d problem(s)", len(error.problems))
+                return ReloadResult(problems=error.problems)
+            logger.info("Knowledge base reloaded: %d topics", len(snapshot.kb.topics))
+            return ReloadResult(topics=len(snapshot.kb.topics))
