@@ -194,7 +194,14 @@ async def release_announcements(storage: Storage, kb: KnowledgeBase, now: dateti
                 (SYSTEM, announcement.stage, announcement.text, "skipped" if late else "sending",
                  announcement.id, to_epoch(now), to_epoch(now)),
             )  # fmt: skip
-            if not cursor.rowcount or late:
+            if not cursor.rowcount:
+                continue
+            if late:
+                await db.execute(
+                    "INSERT INTO audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
+                    (to_epoch(now), SYSTEM, "announcement skipped",
+                     f"{announcement.id}: first seen over 24 h after its time"),
+                )  # fmt: skip
                 continue
             assert cursor.lastrowid is not None
             count = await _queue(db, cursor.lastrowid, announcement.stage, announcement.text, now)

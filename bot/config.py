@@ -83,7 +83,7 @@ def staff_ids(value: str) -> frozenset[int]:
         item = item.strip()
         if not item:
             continue
-        if not item.isdigit():
+        if not re.fullmatch(r"[0-9]+", item):
             raise ConfigError(
                 f"JETBOT_STAFF_IDS: '{item}' is not a Telegram user id; "
                 "give numbers separated by commas, e.g. 12345678,23456789"
@@ -95,7 +95,7 @@ def staff_ids(value: str) -> frozenset[int]:
 def retention_days(value: str) -> int:
     if not value.strip():
         return DEFAULT_RETENTION_DAYS
-    if not value.strip().isdigit() or int(value) < 1:
+    if not re.fullmatch(r"[0-9]+", value.strip()) or int(value) < 1:
         raise ConfigError("JETBOT_RETENTION_DAYS must be a whole number of days, e.g. 180")
     return int(value)
 

@@ -17,16 +17,23 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import normalise_phrasing
 from bot.matcher import Match, Outcome
 from bot.storage import Storage, to_epoch
+from bot.text import QUESTION_WORDS, STOPWORDS, stem, words
 
 SIMILAR = 80  # rapidfuzz token_set_ratio at or above which two wordings are one question
 UNANSWERED = (Outcome.SUGGEST, Outcome.FALLBACK)
 MAX_QUESTION_TEXT = 500
 
 
+def printable(text: str) -> str:
+    """Control characters out: the text goes into Telegram messages and YAML files."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 async def record_question(storage: Storage, question: str, match: Match, now: datetime) -> None:
     """Count every question; keep the text of those the bot could not answer."""
     topic = match.topic or match.best_guess
-    keep = match.outcome in UNANSWERED and question.strip()
+    question = printable(question)
+    keep = match.outcome in UNANSWERED and question
     async with storage.transaction() as db:
         await db.execute(
             "INSERT INTO questions (asked_at, outcome, topic, score, text) VALUES (?,?,?,?,?)",
@@ -35,7 +42,7 @@ async def record_question(storage: Storage, question: str, match: Match, now: da
                 match.outcome.value,
                 topic.id if topic else None,
                 match.score,
-                question.strip()[:MAX_QUESTION_TEXT] if keep else None,
+                question[:MAX_QUESTION_TEXT] if keep else None,
             ),
         )
 
@@ -68,11 +75,17 @@ class Group:
     best_guess: str | None = None
 
 
+def content(text: str) -> str:
+    """The words that carry a question's subject, stemmed: "what is the salary?" -> "salari"."""
+    return " ".join(stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS)
+
+
 def group_questions(rows: list[tuple[str, str | None]], similar: int = SIMILAR) -> list[Group]:
     """Group (text, best guess) rows whose wordings are alike; biggest groups first.
 
-    Exact repeats (case and punctuation aside) are counted first, then each
-    wording joins the first group whose leading wording it resembles.
+    Exact repeats (case and punctuation aside) are counted first; then each wording,
+    most frequent first, joins the first group it resembles, compared on content
+    words so that "what is the" and "of an" do not keep alike questions apart.
     """
     exact: Counter[str] = Counter()
     original: dict[str, str] = {}
@@ -87,10 +100,13 @@ def group_questions(rows: list[tuple[str, str | None]], similar: int = SIMILAR) 
     groups: list[Group] = []
     keys: list[str] = []
     for key, count in exact.most_common():
-        found = process.extractOne(key, keys, scorer=fuzz.token_set_ratio, score_cutoff=similar)
+        subject = content(key) or key
+        found = process.extractOne(
+            subject, keys, scorer=fuzz.token_set_ratio, score_cutoff=similar
+        )
         if found is None:
             groups.append(Group(original[key], best_guess=guesses[key]))
-            keys.append(key)
+            keys.append(subject)
             group = groups[-1]
         else:
             group = groups[found[2]]
@@ -221,8 +237,8 @@ def unanswered_yaml(groups: list[Group]) -> str:
     ]
     for group in groups:
         lines.append(f"# asked {group.count} time(s); best guess: {group.best_guess or '-'}")
-        # A JSON string is a valid YAML scalar, whatever the question contains.
-        lines.append(f"- q: {json.dumps(group.text, ensure_ascii=False)}")
+        # A JSON string of printable text is a valid YAML scalar.
+        lines.append(f"- q: {json.dumps(printable(group.text), ensure_ascii=False)}")
         lines.append("  topic: null")
     if not groups:
         lines.append("[]")

@@ -207,6 +207,7 @@ class _Loader:
         # Topics with an error of their own: known to exist, so not reported again as missing.
         self.broken_topics: dict[str, Location] = {}
         self.announcements: list[tuple[Announcement, Location]] = []
+        self.announcement_stages: list[tuple[str, str, Location]] = []
         self.path = directory
 
     def load(self) -> KnowledgeBase:
@@ -617,6 +618,10 @@ class _Loader:
                 continue
             try:
                 zone = parse_zone(zone_name)
+            except TimeInputError as error:
+                self.problem(entries["timezone"][0], f"{what}: {error}")
+                continue
+            try:
                 date_text, _, time_text = at_text.partition(" ")
                 at = parse_local_datetime(date_text, time_text, zone)
             except TimeInputError as error:
@@ -627,17 +632,18 @@ class _Loader:
                     entries["text"][0], f"{what}: text over {MAX_ANNOUNCEMENT_LENGTH} characters"
                 )
                 continue
-            location = self.where(entries["stage"][1] if "stage" in entries else item)
-            self.announcements.append((Announcement(ident, at, text, stage), location))
+            self.announcements.append((Announcement(ident, at, text, stage), self.where(item)))
+            if stage is not None:
+                self.announcement_stages.append((ident, stage, self.where(entries["stage"][1])))
 
     def check_references(self) -> None:
         stage_ids = {stage.id for stage in self.stages}
-        for announcement, location in self.announcements:
-            if announcement.stage is not None and announcement.stage not in stage_ids:
+        for ident, stage_id, location in self.announcement_stages:
+            if stage_id not in stage_ids:
                 self.problem_at(
                     location,
-                    f"announcement '{announcement.id}': stage '{announcement.stage}' does not "
-                    f"exist{_suggest(announcement.stage, tuple(stage_ids))}",
+                    f"announcement '{ident}': stage '{stage_id}' does not "
+                    f"exist{_suggest(stage_id, tuple(stage_ids))}",
                 )
         for topic_id, target, location in self.related:
             if target == topic_id:

@@ -102,11 +102,11 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
 
 def parse_local_datetime(date_text: str, time_text: str, zone: ZoneInfo) -> datetime:
     """'2027-02-14', '09:00' in the user's zone -> an aware UTC datetime."""
-    match = DATE_TIME.match(f"{date_text.strip()} {time_text.strip()}")
+    typed = f"{date_text.strip()} {time_text.strip()}".strip()
+    match = DATE_TIME.match(typed)
     if not match:
         raise TimeInputError(
-            f"'{date_text} {time_text}' is not a date and time; write YYYY-MM-DD HH:MM, "
-            "e.g. 2027-02-14 09:30"
+            f"'{typed}' is not a date and time; write YYYY-MM-DD HH:MM, e.g. 2027-02-14 09:30"
         )
     year, month, day, hour, minute = (int(part) for part in match.groups())
     try:
