@@ -9,13 +9,21 @@ from datetime import datetime, timedelta
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 import handlers
 from bot.answers import Answers
-from bot.config import Settings, require_token
+from bot.config import Secret, Settings, require_token
 from bot.flood_guard import FloodGuard
 from bot.housekeeping import Housekeeper
 from bot.push import Blocked, FloodWait, Pusher, Rejected, Transient, Uncertain
@@ -187,6 +195,23 @@ async def running(
         await on_shutdown(application)
 
 
-def run_polling(application: Application) -> None:  # type: ignore[type-arg]
+class StartupError(Exception):
+    """The bot could not go online; the message is safe to print (no token)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def run_polling(application: Application, token: Secret) -> None:  # type: ignore[type-arg]
     """Long-poll Telegram until SIGINT/SIGTERM."""
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken as error:
+        raise StartupError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", 2
+        ) from error
+    except TelegramError as error:
+        # PTB's messages can quote the request, and so the token: never echo them raw.
+        message = str(error).replace(token.reveal(), "[REDACTED]")
+        raise StartupError(f"could not start the bot: {message}") from error

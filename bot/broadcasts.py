@@ -47,15 +47,23 @@ class Report:
         )
 
 
-RECIPIENTS = "SELECT user_id FROM users WHERE active = 1 AND (? IS NULL OR stage = ?)"
+# Who a broadcast reaches: users who have not blocked the bot, at the stage (or all).
+RECIPIENTS = "FROM users WHERE active = 1 AND (? IS NULL OR stage = ?)"
 
 
 async def audit(storage: Storage, staff_id: int, action: str, detail: str, now: datetime) -> None:
+    """Record a staff action (who, what, when)."""
     async with storage.transaction() as db:
-        await db.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
-            (to_epoch(now), staff_id, action, detail),
-        )
+        await _audit(db, staff_id, action, detail, now)
+
+
+async def _audit(
+    db: aiosqlite.Connection, staff_id: int, action: str, detail: str, now: datetime
+) -> None:
+    await db.execute(
+        "INSERT INTO audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
+        (to_epoch(now), staff_id, action, detail),
+    )
 
 
 async def audit_log(storage: Storage, limit: int = 50) -> list[tuple[int, int, str, str]]:
@@ -75,12 +83,14 @@ async def draft(
             (staff_id, stage, text, to_epoch(now)),
         )
         assert cursor.lastrowid is not None
-        row = await storage.fetch_one(f"SELECT count(*) FROM ({RECIPIENTS})", (stage, stage))
-        await db.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
-            (to_epoch(now), staff_id, "broadcast drafted",
-             f"#{cursor.lastrowid} to {stage or ALL}: {text[:200]}"),
-        )  # fmt: skip
+        row = await storage.fetch_one(f"SELECT count(*) {RECIPIENTS}", (stage, stage))
+        await _audit(
+            db,
+            staff_id,
+            "broadcast drafted",
+            f"#{cursor.lastrowid} to {stage or ALL}: {text[:200]}",
+            now,
+        )
     return Draft(cursor.lastrowid, stage, text, int(row[0]) if row else 0)
 
 
@@ -99,10 +109,7 @@ async def confirm(storage: Storage, broadcast_id: int, staff_id: int, now: datet
         if row is None:
             return None
         queued = await _queue(db, broadcast_id, row[0], row[1], now)
-        await db.execute(
-            "INSERT INTO audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
-            (to_epoch(now), staff_id, "broadcast confirmed", f"#{broadcast_id} to {queued}"),
-        )
+        await _audit(db, staff_id, "broadcast confirmed", f"#{broadcast_id} to {queued}", now)
     return queued
 
 
@@ -112,7 +119,7 @@ async def _queue(
     cursor = await db.execute(
         "INSERT INTO reminders (user_id, chat_id, text, due_at, timezone, run_at, created_at, "
         "kind, broadcast_id) SELECT user_id, chat_id, ?, ?, coalesce(timezone, 'UTC'), ?, ?, ?, ? "
-        "FROM users WHERE active = 1 AND (? IS NULL OR stage = ?)",
+        + RECIPIENTS,
         (text, to_epoch(now), to_epoch(now), to_epoch(now), Kind.BROADCAST, broadcast_id,
          stage, stage),
     )  # fmt: skip
@@ -130,10 +137,7 @@ async def cancel(storage: Storage, broadcast_id: int, staff_id: int, now: dateti
             (broadcast_id, staff_id),
         )
         if cursor.rowcount:
-            await db.execute(
-                "INSERT INTO audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
-                (to_epoch(now), staff_id, "broadcast cancelled", f"#{broadcast_id}"),
-            )
+            await _audit(db, staff_id, "broadcast cancelled", f"#{broadcast_id}", now)
         return cursor.rowcount > 0
 
 
@@ -167,7 +171,7 @@ async def finish(storage: Storage, now: datetime) -> list[Report]:
                 broadcast_id,
                 staff_id,
                 counts.get("sent", 0),
-                counts.get("paused", 0),
+                counts.get("blocked", 0) + counts.get("paused", 0),
                 counts.get("failed", 0),
             )
             if staff_id != SYSTEM:
@@ -182,9 +186,16 @@ async def release_announcements(storage: Storage, kb: KnowledgeBase, now: dateti
     Keyed by the announcement's id, so reloading the knowledge base, or editing an
     announcement's text after it went out, never sends it again.
     """
+    due = [a for a in kb.announcements if a.at <= now]
+    if not due:
+        return []
+    rows = await storage.fetch(
+        "SELECT announcement FROM broadcasts WHERE announcement IS NOT NULL"
+    )
+    seen = {row[0] for row in rows}
     released = []
-    for announcement in kb.announcements:
-        if announcement.at > now:
+    for announcement in due:
+        if announcement.id in seen:
             continue
         async with storage.transaction() as db:
             late = now - announcement.at > ANNOUNCEMENT_GRACE
@@ -197,18 +208,17 @@ async def release_announcements(storage: Storage, kb: KnowledgeBase, now: dateti
             if not cursor.rowcount:
                 continue
             if late:
-                await db.execute(
-                    "INSERT INTO audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
-                    (to_epoch(now), SYSTEM, "announcement skipped",
-                     f"{announcement.id}: first seen over 24 h after its time"),
-                )  # fmt: skip
+                await _audit(
+                    db,
+                    SYSTEM,
+                    "announcement skipped",
+                    f"{announcement.id}: first seen over 24 h after its time",
+                    now,
+                )
                 continue
             assert cursor.lastrowid is not None
             count = await _queue(db, cursor.lastrowid, announcement.stage, announcement.text, now)
-            await db.execute(
-                "INSERT INTO audit (at, staff_id, action, detail) VALUES (?, ?, ?, ?)",
-                (to_epoch(now), SYSTEM, "announcement sent", f"{announcement.id} to {count}"),
-            )
+            await _audit(db, SYSTEM, "announcement sent", f"{announcement.id} to {count}", now)
             released.append(announcement.id)
     return released
 

@@ -43,14 +43,17 @@ def load_answers(settings: Settings) -> Answers:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import build_application, run_polling
+    from bot.app import StartupError, build_application, run_polling
     from bot.logs import setup_logging
 
     token = require_token(settings)
     setup_logging(secrets=[token.reveal()])
     answers = load_answers(settings)
     check_database(settings.database)
-    run_polling(build_application(settings, answers))
+    try:
+        run_polling(build_application(settings, answers), token)
+    except StartupError as error:
+        raise CommandError(str(error), error.code) from error
     return EXIT_OK
 
 

@@ -95,7 +95,7 @@ def staff_ids(value: str) -> frozenset[int]:
 def retention_days(value: str) -> int:
     if not value.strip():
         return DEFAULT_RETENTION_DAYS
-    if not re.fullmatch(r"[0-9]+", value.strip()) or int(value) < 1:
+    if not re.fullmatch(r"[0-9]{1,5}", value.strip()) or int(value) < 1:
         raise ConfigError("JETBOT_RETENTION_DAYS must be a whole number of days, e.g. 180")
     return int(value)
 

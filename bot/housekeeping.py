@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot import broadcasts, insights
 from bot.answers import Answers
-from bot.knowledge import KnowledgeBaseError, Problem, knowledge_files
+from bot.knowledge import KnowledgeBaseError, Location, Problem, knowledge_files
 from bot.reminders import utc_now
 from bot.storage import Storage
 
@@ -149,5 +149,10 @@ class Housekeeper:
             except KnowledgeBaseError as error:
                 logger.warning("Knowledge base not reloaded: %d problem(s)", len(error.problems))
                 return ReloadResult(problems=error.problems)
+            except Exception as error:
+                # A bug in loading must still leave the old version serving, and say so.
+                logger.exception("Knowledge base reload failed unexpectedly")
+                where = Location(self.directory, 0)
+                return ReloadResult(problems=[Problem(where, f"unexpected error: {error!r}")])
             logger.info("Knowledge base reloaded: %d topics", len(snapshot.kb.topics))
             return ReloadResult(topics=len(snapshot.kb.topics))

@@ -7,6 +7,7 @@ for the retention period.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from bot.text import QUESTION_WORDS, STOPWORDS, stem, words
 SIMILAR = 80  # rapidfuzz token_set_ratio at or above which two wordings are one question
 UNANSWERED = (Outcome.SUGGEST, Outcome.FALLBACK)
 MAX_QUESTION_TEXT = 500
+MAX_GROUPED = 5000  # latest unanswered questions grouped per /unanswered
 
 
 def printable(text: str) -> str:
@@ -116,10 +118,14 @@ def group_questions(rows: list[tuple[str, str | None]], similar: int = SIMILAR) 
 
 
 async def unanswered(storage: Storage, limit: int = 20) -> list[Group]:
+    """The most frequent unanswered questions among the latest MAX_GROUPED."""
     rows = await storage.fetch(
-        "SELECT text, topic FROM questions WHERE text IS NOT NULL ORDER BY asked_at DESC"
+        "SELECT text, topic FROM questions WHERE text IS NOT NULL ORDER BY asked_at DESC LIMIT ?",
+        (MAX_GROUPED,),
     )
-    return group_questions([(row[0], row[1]) for row in rows])[:limit]
+    # Grouping compares wordings pairwise: in a thread, so the bot keeps answering.
+    groups = await asyncio.to_thread(group_questions, [(row[0], row[1]) for row in rows])
+    return groups[:limit]
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,7 @@ BACKOFF_BASE = 2.0  # seconds; doubles with each attempt
 BACKOFF_CAP = 600.0
 TICK = 1.0
 STALE_AFTER = 10  # seconds without a heartbeat before a worker's claims are taken back
+STOP_GRACE = 15.0  # seconds a stopping worker gives the sends under way
 LATE_AFTER = timedelta(minutes=2)
 
 
@@ -138,6 +139,7 @@ class Pusher:
         self.slots = asyncio.Semaphore(CONCURRENCY)
         self.wakeup = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
+        self.stopping = False
 
     def wake(self) -> None:
         self.wakeup.set()
@@ -145,10 +147,19 @@ class Pusher:
     def start(self) -> None:
         self.task = asyncio.create_task(self.run(), name="reminder-pusher")
 
-    async def stop(self) -> None:
-        """Stop sending; claims not yet settled go back to pending for the next run."""
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Stop claiming, let sends under way finish, then hand back anything unsettled.
+
+        Cancelling mid-send would turn every deploy into repeated messages; only a
+        send still running after ``grace`` seconds is cut (and, at-least-once,
+        sent again by the next run).
+        """
         if self.task is not None:
-            self.task.cancel()
+            self.stopping = True
+            self.wake()
+            done, _ = await asyncio.wait({self.task}, timeout=grace)
+            if not done:
+                self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
             self.task = None
@@ -181,7 +192,7 @@ class Pusher:
             await asyncio.sleep(self.tick)
 
     async def deliver_forever(self) -> None:
-        while True:
+        while not self.stopping:
             try:
                 sent = await self.run_once()
             except asyncio.CancelledError:
@@ -190,7 +201,7 @@ class Pusher:
                 # The database or the network hiccupped: keep the loop alive.
                 logger.exception("Reminder delivery round failed; retrying")
                 sent = 0
-            if sent < BATCH:
+            if sent < BATCH and not self.stopping:
                 await self.sleep()
 
     async def sleep(self) -> None:
@@ -257,6 +268,11 @@ class Pusher:
         except Rejected as error:
             await storage.mark_failed(reminder.id, worker, f"rejected: {error}")
             logger.error("Reminder %s rejected by Telegram: %s", reminder.id, error)
+        except Exception as error:
+            # Unforeseen (a library error, say): retried and bounded like a network
+            # error, so the reminder never sits claimed for good.
+            logger.exception("Reminder %s: unexpected error while sending", reminder.id)
+            await self.retry_or_fail(reminder, Transient(repr(error)))
         else:
             await storage.mark_sent(reminder.id, worker, self.clock())
 

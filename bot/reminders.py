@@ -25,6 +25,8 @@ from bot.timeparse import (
 
 LOCAL_FORMAT = "%Y-%m-%d %H:%M"
 SNOOZE = timedelta(hours=1)
+# Each one is a message the bot must send: a cap keeps one user from filling the queue.
+MAX_OPEN_REMINDERS = 100
 STAGE_EXAMPLE = "/stage interview 2027-02-14 10:30"
 
 
@@ -84,6 +86,12 @@ class Tracker:
 
     async def remind(self, user: User, args: str) -> Reminder:
         """/remind 2027-02-14 09:00 TEXT, or /remind in 90 minutes TEXT."""
+        open_count = len(await self.storage.user_reminders(user.user_id))
+        if open_count >= MAX_OPEN_REMINDERS:
+            raise TimeInputError(
+                f"you have {open_count} open reminders, the most I keep; "
+                "cancel some first, e.g. /cancel 12 (numbers are in /reminders)"
+            )
         zone = self.zone(user)
         due, text, wall_clock = parse_remind(args, self.clock(), zone)
         local = due.astimezone(zone).strftime(LOCAL_FORMAT) if wall_clock else None
@@ -124,10 +132,12 @@ class Tracker:
         stage: Stage,
         stage_at: datetime | None,
         zone: ZoneInfo,
+        done: frozenset[int] = frozenset(),
     ) -> StageChange:
+        """Store the stage; schedule its default reminders except those numbered in ``done``."""
         now = self.clock()
         planned = self.plan(user, stage, stage_at, zone) if stage_at else []
-        upcoming = [r for r in planned if r.due_at > now]
+        upcoming = [r for i, r in enumerate(planned) if r.due_at > now and i not in done]
         local = stage_at.astimezone(zone).strftime(LOCAL_FORMAT) if stage_at else None
         ids = await self.storage.set_stage(user.user_id, stage.id, stage_at, local, upcoming, now)
         if ids:
@@ -167,11 +177,15 @@ class Tracker:
         if moved:
             self.changed()
         stage = kb.stage(user.stage) if user.stage else None
-        if stage is not None and user.stage_local:
+        if stage is not None and user.stage_local and user.stage_at is not None:
             local = datetime.strptime(user.stage_local, LOCAL_FORMAT)  # noqa: DTZ007
             stage_at = wall_clock_in(local, zone)
             if stage_at > self.clock():
-                change = await self.apply_stage(user, kb, stage, stage_at, zone)
+                # Defaults whose time already came in the old zone were delivered:
+                # moving the date must not schedule them again.
+                before = self.plan(user, stage, user.stage_at, self.zone(user))
+                done = frozenset(i for i, r in enumerate(before) if r.due_at <= self.clock())
+                change = await self.apply_stage(user, kb, stage, stage_at, zone, done)
                 moved.extend((r.id, r.due_at) for r in change.reminders)
         return zone, len(moved)
 

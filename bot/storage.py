@@ -9,6 +9,7 @@ a lock because the one connection is shared by concurrent handlers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -27,10 +28,12 @@ class Status(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # gave up after bounded retries; kept and shown
     PAUSED = "paused"  # the user blocked the bot; resumes when they write again
+    BLOCKED = "blocked"  # an announcement or notice the user blocked: not sent later
     CANCELLED = "cancelled"
 
 
 BEGIN_RETRIES = 30
+MAX_CLAIM_AGE = 600  # seconds
 
 
 class Kind(StrEnum):
@@ -252,14 +255,37 @@ class Storage:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction on the shared connection, safe against cancellation.
+
+        aiosqlite runs a statement even if the task awaiting it is cancelled, so
+        BEGIN, COMMIT and ROLLBACK are shielded and a cancelled transaction is
+        always rolled back: the connection is never left inside one.
+        """
         async with self.lock:
-            await self.begin()
+            begin = asyncio.ensure_future(self.begin())
+            try:
+                await asyncio.shield(begin)
+            except BaseException:
+                with contextlib.suppress(BaseException):
+                    await begin
+                await self.rollback()
+                raise
             try:
                 yield self.db
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                await self.rollback()
                 raise
-            await self.db.execute("COMMIT")
+            try:
+                await asyncio.shield(self.db.execute("COMMIT"))
+            except asyncio.CancelledError:
+                raise  # the shielded COMMIT still completes
+            except Exception:
+                await self.rollback()
+                raise
+
+    async def rollback(self) -> None:
+        if self.db.in_transaction:
+            await asyncio.shield(self.db.execute("ROLLBACK"))
 
     async def begin(self) -> None:
         """BEGIN IMMEDIATE, retried while another connection holds the write lock.
@@ -389,20 +415,12 @@ class Storage:
         async with self.transaction() as db:
             await db.execute("UPDATE users SET active = 0 WHERE user_id = ?", (user_id,))
             cursor = await db.execute(
-                "UPDATE reminders SET status = 'paused', claimed_by = NULL "
+                "UPDATE reminders SET claimed_by = NULL, "
+                "status = CASE kind WHEN 'reminder' THEN 'paused' ELSE 'blocked' END "
                 "WHERE user_id = ? AND status IN ('pending', 'sending')",
                 (user_id,),
             )
             return cursor.rowcount
-
-    async def ensure_user(self, user_id: int, now: datetime) -> None:
-        """A row for someone the bot must message before they wrote (staff notices)."""
-        async with self.transaction() as db:
-            await db.execute(
-                "INSERT OR IGNORE INTO users (user_id, chat_id, created_at, last_seen_at) "
-                "VALUES (?, ?, ?, ?)",
-                (user_id, user_id, to_epoch(now), to_epoch(now)),
-            )
 
     async def delete_user(self, user_id: int) -> bool:
         async with self.transaction() as db:
@@ -434,6 +452,15 @@ class Storage:
         row = await self.fetch_one("SELECT * FROM reminders WHERE id = ?", (reminder_id,))
         return _reminder(row) if row else None
 
+    async def user_deliveries(self, user_id: int) -> dict[str, int]:
+        """How many announcements and notices the user was sent or is due, by kind."""
+        rows = await self.fetch(
+            "SELECT kind, count(*) FROM reminders WHERE user_id = ? AND kind != 'reminder' "
+            "GROUP BY 1",
+            (user_id,),
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def user_reminders(
         self, user_id: int, statuses: Sequence[Status] = OPEN_STATUSES
     ) -> list[Reminder]:
@@ -458,16 +485,20 @@ class Storage:
     # -- delivery: claim, send, mark -------------------------------------------
 
     async def claim_due(self, worker: str, now: datetime, limit: int) -> list[Reminder]:
-        """Atomically take up to ``limit`` due reminders for ``worker``.
+        """Atomically take up to ``limit`` due reminders for ``worker``, one per chat.
 
         One UPDATE ... RETURNING under SQLite's write lock: a row another worker
         claimed first is no longer 'pending', so no two workers get the same one.
+        One per chat, because sends to a chat are a second apart: a chat with a
+        backlog must not hold up everyone else's batch.
         """
         async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE reminders SET status = 'sending', claimed_by = ?, claimed_at = ?, "
-                "attempts = attempts + 1 WHERE id IN (SELECT id FROM reminders "
-                "WHERE status = 'pending' AND run_at <= ? ORDER BY run_at LIMIT ?) RETURNING *",
+                "attempts = attempts + 1 WHERE id IN (SELECT id FROM ("
+                "SELECT id, run_at, row_number() OVER (PARTITION BY chat_id ORDER BY run_at, id)"
+                " AS turn FROM reminders WHERE status = 'pending' AND run_at <= ?) "
+                "WHERE turn = 1 ORDER BY run_at LIMIT ?) RETURNING *",
                 (worker, to_epoch(now), to_epoch(now), limit),
             )
             rows = await cursor.fetchall()
@@ -554,11 +585,13 @@ class Storage:
         """
         cutoff = to_epoch(now) - stale_after
         async with self.transaction() as db:
+            # Also any claim older than MAX_CLAIM_AGE, whoever holds it: no send takes
+            # that long, so its worker lost track of it (a bug must not strand it).
             cursor = await db.execute(
                 "UPDATE reminders SET status = 'pending', claimed_by = NULL "
-                "WHERE status = 'sending' AND claimed_by NOT IN "
-                "(SELECT id FROM workers WHERE heartbeat_at >= ?)",
-                (cutoff,),
+                "WHERE status = 'sending' AND (claimed_by NOT IN "
+                "(SELECT id FROM workers WHERE heartbeat_at >= ?) OR claimed_at < ?)",
+                (cutoff, to_epoch(now) - MAX_CLAIM_AGE),
             )
             await db.execute("DELETE FROM workers WHERE heartbeat_at < ?", (cutoff,))
             return cursor.rowcount

@@ -25,6 +25,7 @@ DURATION = re.compile(r"^(?:\d+\s*[a-z]+\s*)+$")
 DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 LONGEST = timedelta(days=3 * 366)
+MIN_YEAR, MAX_YEAR = 1970, 2999
 
 REMIND_EXAMPLE = (
     "/remind 2027-02-14 09:00 Bring passport, or /remind in 90 minutes Call the embassy"
@@ -48,6 +49,10 @@ def parse_duration(text: str) -> timedelta:
             raise TimeInputError(
                 f"unknown unit '{unit}'; use seconds, minutes, hours, days or weeks "
                 "(or s, m, h, d, w)"
+            )
+        if len(amount) > 9:  # beyond any sensible reminder, and beyond timedelta's range
+            raise TimeInputError(
+                "that is more than three years away; pick a nearer time, e.g. 90 minutes"
             )
         total += timedelta(**{UNITS[unit]: int(amount)})
     if total <= timedelta(0):
@@ -90,6 +95,10 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
 
     A time that happens twice (clocks going back) is taken at its first occurrence.
     """
+    if not MIN_YEAR <= local.year <= MAX_YEAR:
+        raise TimeInputError(
+            f"{local:%Y-%m-%d} is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}"
+        )
     aware = local.replace(tzinfo=zone, fold=0)
     utc = aware.astimezone(UTC)
     if utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):

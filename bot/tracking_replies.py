@@ -110,7 +110,12 @@ def timezone_reply(zone: ZoneInfo, moved: int) -> Reply:
     return Reply(text)
 
 
-def mydata_reply(user: User | None, reminders: list[Reminder], default: ZoneInfo) -> Reply:
+def mydata_reply(
+    user: User | None,
+    reminders: list[Reminder],
+    default: ZoneInfo,
+    deliveries: dict[str, int] | None = None,
+) -> Reply:
     if user is None:
         return Reply("I store nothing about you.")
     zone = ZoneInfo(user.timezone) if user.timezone else default
@@ -125,6 +130,9 @@ def mydata_reply(user: User | None, reminders: list[Reminder], default: ZoneInfo
         f"• Reminders ({len(reminders)}):",
     ]
     lines += [f"   {reminder_line(r, zone)} [{r.status.value}]" for r in reminders]
+    if deliveries:
+        counts = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(deliveries.items()))
+        lines.append(f"• Announcements sent or due to you: {counts}")
     lines += ["", "Delete all of it with /forget."]
     return Reply("\n".join(lines))
 

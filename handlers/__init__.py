@@ -16,6 +16,7 @@ from bot import replies
 from bot import tracking_replies as tracked
 from handlers import guard, menu, privacy, questions, staff, tracking
 from handlers.errors import error_handler
+from handlers.staff import Handler as HandlerCallback
 
 COMMANDS = (
     ("start", "Menu: positions, duties, selection steps"),
@@ -34,6 +35,14 @@ def button(kind: str) -> str:
     return rf"^{kind}:"
 
 
+# New messages only: an edited "/remind in 2 hours ..." must not set a second reminder.
+NEW = filters.UpdateType.MESSAGE
+
+
+def command(name: str, callback: HandlerCallback) -> CommandHandler:  # type: ignore[type-arg]
+    return CommandHandler(name, callback, filters=NEW)
+
+
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Attach every handler; order matters: commands before free text."""
     # Groups run in order for every update: -2 drops floods, -1 records who is active.
@@ -41,19 +50,19 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(TypeHandler(Update, tracking.activity), group=-1)
     application.add_handlers(
         [
-            CommandHandler("start", menu.start),
-            CommandHandler("help", menu.help_command),
-            CommandHandler("stage", tracking.stage),
-            CommandHandler("remind", tracking.remind),
-            CommandHandler("reminders", tracking.list_reminders),
-            CommandHandler("cancel", tracking.cancel),
-            CommandHandler("timezone", tracking.timezone),
-            CommandHandler("mydata", privacy.mydata),
-            CommandHandler("forget", privacy.forget),
-            CommandHandler("reload", staff.reload),
-            CommandHandler("stats", staff.stats),
-            CommandHandler("unanswered", staff.unanswered),
-            CommandHandler("broadcast", staff.broadcast),
+            command("start", menu.start),
+            command("help", menu.help_command),
+            command("stage", tracking.stage),
+            command("remind", tracking.remind),
+            command("reminders", tracking.list_reminders),
+            command("cancel", tracking.cancel),
+            command("timezone", tracking.timezone),
+            command("mydata", privacy.mydata),
+            command("forget", privacy.forget),
+            command("reload", staff.reload),
+            command("stats", staff.stats),
+            command("unanswered", staff.unanswered),
+            command("broadcast", staff.broadcast),
             CallbackQueryHandler(
                 menu.browse, pattern=rf"^({replies.BROWSE}|{replies.BROWSE_TOPIC}):"
             ),
@@ -66,9 +75,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             CallbackQueryHandler(privacy.forget_button, pattern=button(tracked.FORGET)),
             CallbackQueryHandler(questions.vote, pattern=button(replies.VOTE)),
             CallbackQueryHandler(staff.broadcast_button, pattern=button(staff.BROADCAST)),
-            MessageHandler(filters.COMMAND, menu.unknown_command),
-            MessageHandler(filters.TEXT, questions.question),
-            MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text),
+            MessageHandler(NEW & filters.COMMAND, menu.unknown_command),
+            MessageHandler(NEW & filters.TEXT, questions.question),
+            MessageHandler(NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text),
         ]
     )
     application.add_error_handler(error_handler)

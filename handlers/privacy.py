@@ -20,7 +20,11 @@ async def mydata(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reminders = await track.storage.user_reminders(
         update.effective_user.id, statuses=tuple(Status)
     )
-    await send(update.effective_message, say.mydata_reply(user, reminders, track.default_zone))
+    deliveries = await track.storage.user_deliveries(update.effective_user.id)
+    await send(
+        update.effective_message,
+        say.mydata_reply(user, reminders, track.default_zone, deliveries),
+    )
 
 
 async def forget(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:

@@ -423,3 +423,13 @@ def test_report_text() -> None:
     assert broadcasts.Report(7, STAFF, 10, 2, 1).text() == (
         "Broadcast #7 finished: 10 sent, 2 blocked the bot, 1 failed."
     )
+
+
+async def test_a_broadcast_a_user_blocked_is_not_sent_when_they_return(storage: Storage) -> None:
+    broadcast_id = await confirmed(storage)  # users 1-4
+    await settle(storage, {1: "sent", 2: "blocked", 3: "sent", 4: "sent"})
+    await storage.touch_user(2, 1002, NOW + timedelta(days=3))  # they unblock and write
+    statuses = [row[3] for row in await deliveries(storage) if row[0] == 2]
+    assert statuses == [Status.BLOCKED]
+    [report] = await finish(storage, NOW)
+    assert (report.broadcast_id, report.sent, report.blocked) == (broadcast_id, 3, 1)

@@ -592,3 +592,19 @@ async def test_changes_wake_the_pusher(
 
 def test_show() -> None:
     assert show(utc(2027, 2, 14, 1, 30), ZoneInfo("Asia/Tokyo")) == "Sun 14 Feb 2027 10:30"
+
+
+async def test_a_time_zone_change_does_not_resend_delivered_stage_reminders(
+    storage: Storage, tracker: Tracker, kb: KnowledgeBase, clock: Clock
+) -> None:
+    user = await make_user(storage, "Asia/Tokyo")
+    change = await tracker.set_stage(user, kb, "interview", ["2027-02-14", "10:30"])
+    first = min(change.reminders, key=lambda r: r.due_at)
+    clock.now = first.due_at + timedelta(minutes=1)
+    [claimed] = await storage.claim_due("w", clock.now, 10)
+    await storage.mark_sent(claimed.id, "w", clock.now)
+
+    await tracker.set_timezone(user, kb, "America/Los_Angeles")
+    open_texts = [r.text for r in await storage.user_reminders(user.user_id)]
+    assert len(open_texts) == len(change.reminders) - 1
+    assert all("One week" not in text for text in open_texts)

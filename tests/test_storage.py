@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -416,13 +417,13 @@ async def test_naive_now_is_refused(storage: Storage) -> None:
 async def test_claim_due_takes_only_pending_and_due_oldest_first(storage: Storage) -> None:
     ids = await add(
         storage,
-        new(due=NOW - timedelta(minutes=1)),  # 0 due
-        new(due=NOW + timedelta(seconds=1)),  # 1 not yet due
-        new(due=NOW - timedelta(hours=2)),  # 2 due, oldest
-        new(due=NOW),  # 3 due exactly now
-        new(due=NOW - timedelta(hours=1)),  # 4 due, cancelled
+        new(1, due=NOW - timedelta(minutes=1)),  # 0 due
+        new(2, due=NOW + timedelta(seconds=1)),  # 1 not yet due
+        new(3, due=NOW - timedelta(hours=2)),  # 2 due, oldest
+        new(4, due=NOW),  # 3 due exactly now
+        new(5, due=NOW - timedelta(hours=1)),  # 4 due, cancelled
     )
-    await storage.cancel(1, ids[4])
+    await storage.cancel(5, ids[4])
     assert await storage.due_ids(NOW, 10) == [ids[2], ids[0], ids[3]]
     claimed = await storage.claim_due("w", NOW, 2)
     assert [r.id for r in claimed] == [ids[2], ids[0]]
@@ -433,6 +434,17 @@ async def test_claim_due_takes_only_pending_and_due_oldest_first(storage: Storag
     assert await status(storage, ids[1]) is Status.PENDING
     assert await status(storage, ids[4]) is Status.CANCELLED
     assert [r.id for r in await storage.claim_due("w", NOW + timedelta(seconds=1), 2)] == [ids[1]]
+
+
+async def test_claim_due_takes_one_per_chat_so_a_backlog_waits_its_turn(
+    storage: Storage,
+) -> None:
+    backlog = await add(storage, *(new(1, due=NOW - timedelta(minutes=m)) for m in (3, 2, 1)))
+    [other] = await add(storage, new(2, due=NOW))
+    first = await storage.claim_due("w", NOW, 10)
+    assert [r.id for r in first] == [backlog[0], other]
+    assert [r.id for r in await storage.claim_due("w", NOW, 10)] == [backlog[1]]
+    assert [r.id for r in await storage.claim_due("w", NOW, 10)] == [backlog[2]]
 
 
 async def test_claim_due_increments_attempts_each_time(storage: Storage) -> None:
@@ -620,3 +632,17 @@ async def test_release_hands_back_a_stopping_workers_claims(storage: Storage) ->
     assert await claimant(storage, mine_a) is None
     assert await storage.fetch("SELECT id FROM workers WHERE id = 'me'") == []
     assert await storage.release("me") == 0
+
+
+async def test_cancelling_writes_never_leaves_the_connection_in_a_transaction(
+    storage: Storage,
+) -> None:
+    """aiosqlite runs a statement even when its awaiting task is cancelled."""
+    for delay in (0, 0, 0.0005, 0.001, 0.002):
+        task = asyncio.create_task(storage.heartbeat("w", NOW))
+        await asyncio.sleep(delay)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await storage.heartbeat("other", NOW)  # would fail inside a stuck transaction
+        assert not storage.db.in_transaction

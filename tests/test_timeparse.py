@@ -447,3 +447,18 @@ def test_default_due_whole_days_landing_in_gap() -> None:
     due = default_due(StageReminder(timedelta(days=7), "t"), stage_at, LONDON)
     # 2027-03-28 01:30 does not exist in London; the reminder moves an hour on, to 02:30 BST.
     assert due == utc(2027, 3, 28, 1, 30)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "in 99999999999 days x",
+        "in 999999999999999999999 seconds x",
+        "9999-12-31 23:30 x",
+        "0001-01-01 00:00 x",
+    ],
+)
+def test_absurd_times_are_a_one_line_error_not_an_overflow(args: str) -> None:
+    with pytest.raises(TimeInputError) as error:
+        parse_remind(args, NOW, ZoneInfo("America/New_York"))
+    assert "\n" not in str(error.value)

@@ -192,3 +192,27 @@ topics:
         encoding="utf-8",
     )
     return knowledge
+
+
+async def test_an_edited_message_is_not_handled_again(
+    server: BotApiServer,
+    bot: Application,  # type: ignore[type-arg]
+) -> None:
+    message_id = server.user_message(USER, "/remind in 2 hours Call the embassy")
+    await server.wait_for_messages(USER, 1)
+    server.queue_update(
+        {
+            "edited_message": {
+                "message_id": message_id,
+                "date": 1_800_000_000,
+                "edit_date": 1_800_000_010,
+                "chat": {"id": USER, "type": "private", "first_name": "Test"},
+                "from": {"id": USER, "is_bot": False, "first_name": "Test"},
+                "text": "/remind in 3 hours Call the embassy",
+            }
+        }
+    )
+    server.user_message(USER, "/reminders")
+    _, listing = await server.wait_for_messages(USER, 2)
+    assert shown(listing).count("Call the embassy") == 1
+    assert len(server.sent_messages(USER)) == 2

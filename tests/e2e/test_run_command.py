@@ -73,3 +73,20 @@ async def test_malformed_token_is_never_printed() -> None:
     assert output.count("\n") == 1
     assert secret not in output
     assert "malformed" in output
+
+
+async def test_a_token_telegram_rejects_is_one_line_and_never_printed(
+    server: BotApiServer, tmp_path
+) -> None:
+    rejected = "654321:" + "Z" * 35
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": rejected,
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "JETBOT_DATABASE": str(tmp_path / "bot.sqlite3"),
+    }
+    code, output = await run_cli("run", env=env)
+    assert code == 2
+    assert "Telegram rejected TELEGRAM_BOT_TOKEN" in output
+    assert rejected not in output
+    assert rejected.split(":")[1] not in output
