@@ -74,3 +74,18 @@ async def eventually(condition: Callable[[], Awaitable[bool]], timeout: float = 
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition still false after {timeout} s")
         await asyncio.sleep(0.05)
+
+
+MESSAGES = """
+messages:
+  welcome: Welcome!
+  fallback: I don't know; ask the Embassy of Japan.
+"""
+
+
+def small_knowledge(tmp_path: Path, yaml_text: str) -> Path:
+    """A knowledge directory of one file: the required messages plus ``yaml_text``."""
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    (knowledge / "kb.yaml").write_text(MESSAGES + yaml_text, encoding="utf-8")
+    return knowledge

@@ -10,7 +10,7 @@ from telegram.ext import Application
 from bot.console import plain
 from bot.replies import NON_TEXT, SOMETHING_WENT_WRONG
 from tests.e2e.botapi import BotApiServer, Fault
-from tests.e2e.conftest import USER, running_bot
+from tests.e2e.conftest import USER, running_bot, small_knowledge
 
 
 def shown(message: dict[str, Any]) -> str:
@@ -172,13 +172,9 @@ async def test_set_my_commands_failure_is_not_fatal(server: BotApiServer) -> Non
 
 
 def write_two_similar_topics(tmp_path: Path) -> Path:
-    knowledge = tmp_path / "knowledge"
-    knowledge.mkdir()
-    (knowledge / "kb.yaml").write_text(
+    return small_knowledge(
+        tmp_path,
         """
-messages:
-  welcome: Welcome!
-  fallback: I don't know; ask the Embassy of Japan.
 topics:
   - id: apply.alt
     title: Applying as an ALT
@@ -189,9 +185,7 @@ topics:
     questions: ["apply for the cir position"]
     answer: CIR answer.
 """,
-        encoding="utf-8",
     )
-    return knowledge
 
 
 async def test_an_edited_message_is_not_handled_again(

@@ -11,20 +11,16 @@ from bot.console import plain
 from bot.storage import Status
 from handlers.common import TRACKER
 from tests.e2e.botapi import BotApiServer, Fault
-from tests.e2e.conftest import USER, eventually, running_bot
+from tests.e2e.conftest import USER, eventually, running_bot, small_knowledge
 
 STAGE_AT = datetime(2030, 1, 1, 10, 0, tzinfo=UTC)
 
 
 def stage_kb(tmp_path: Path) -> Path:
     """Stages whose default reminders fall seconds before the stage date."""
-    knowledge = tmp_path / "knowledge"
-    knowledge.mkdir()
-    (knowledge / "kb.yaml").write_text(
+    return small_knowledge(
+        tmp_path,
         """
-messages:
-  welcome: Welcome!
-  fallback: I don't know; ask the Embassy of Japan.
 topics:
   - id: selection.interview
     title: The interview
@@ -46,9 +42,7 @@ stages:
     title: Results
     topic: selection.results
 """,
-        encoding="utf-8",
     )
-    return knowledge
 
 
 def offset_clock(start: datetime) -> Any:
