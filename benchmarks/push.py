@@ -81,10 +81,10 @@ async def due_query(rows: int, repeat: int = 200) -> None:
         await storage.touch_user(1, 1, now)
         started = time.monotonic()
         await storage.db.execute("BEGIN")
-        # 100 due now, a tenth pending in the future, the rest long sent.
+        # 100 due now (in 100 chats), a tenth pending in the future, the rest long sent.
         await storage.db.executemany(
             "INSERT INTO reminders (user_id, chat_id, text, due_at, timezone, status, run_at, "
-            "created_at) VALUES (1, 1, 'x', ?, 'UTC', ?, ?, ?)",
+            "created_at) VALUES (1, ?, 'x', ?, 'UTC', ?, ?, ?)",
             (row(i, epoch) for i in range(rows)),
         )
         await storage.db.execute("COMMIT")
@@ -103,14 +103,14 @@ async def due_query(rows: int, repeat: int = 200) -> None:
     )
 
 
-def row(i: int, epoch: int) -> tuple[int, str, int, int]:
+def row(i: int, epoch: int) -> tuple[int, int, str, int, int]:
     if i < 100:
         run_at, status = epoch - 5, "pending"
     elif i % 10 == 0:
         run_at, status = epoch + 1 + i, "pending"
     else:
         run_at, status = epoch - i, "sent"
-    return run_at, status, run_at, epoch
+    return i % 5000, run_at, status, run_at, epoch
 
 
 def main() -> None:

@@ -33,6 +33,14 @@ class Status(StrEnum):
 
 
 BEGIN_RETRIES = 30
+# Due reminders, oldest first, at most one per chat. Reads only the partial index
+# over pending rows, however many sent reminders the table holds.
+DUE = (
+    "SELECT id FROM (SELECT id, run_at, row_number() OVER "
+    "(PARTITION BY chat_id ORDER BY run_at, id) AS turn "
+    "FROM reminders WHERE status = 'pending' AND run_at <= ?) "
+    "WHERE turn = 1 ORDER BY run_at LIMIT ?"
+)
 MAX_CLAIM_AGE = 600  # seconds
 
 
@@ -495,22 +503,15 @@ class Storage:
         async with self.transaction() as db:
             cursor = await db.execute(
                 "UPDATE reminders SET status = 'sending', claimed_by = ?, claimed_at = ?, "
-                "attempts = attempts + 1 WHERE id IN (SELECT id FROM ("
-                "SELECT id, run_at, row_number() OVER (PARTITION BY chat_id ORDER BY run_at, id)"
-                " AS turn FROM reminders WHERE status = 'pending' AND run_at <= ?) "
-                "WHERE turn = 1 ORDER BY run_at LIMIT ?) RETURNING *",
+                f"attempts = attempts + 1 WHERE id IN ({DUE}) RETURNING *",
                 (worker, to_epoch(now), to_epoch(now), limit),
             )
             rows = await cursor.fetchall()
         return sorted((_reminder(row) for row in rows), key=lambda r: (r.run_at, r.id))
 
     async def due_ids(self, now: datetime, limit: int) -> list[int]:
-        """The ids of reminders due now, oldest first (what claim_due would take)."""
-        rows = await self.fetch(
-            "SELECT id FROM reminders WHERE status = 'pending' AND run_at <= ? "
-            "ORDER BY run_at LIMIT ?",
-            (to_epoch(now), limit),
-        )
+        """The ids of reminders due now, as claim_due would take them."""
+        rows = await self.fetch(DUE, (to_epoch(now), limit))
         return [row[0] for row in rows]
 
     async def holds_claim(self, reminder_id: int, worker: str) -> bool:

@@ -166,7 +166,7 @@ async def test_wal_journal_mode(tmp_path: Path) -> None:
 async def test_due_query_uses_partial_index(
     storage: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await add(storage, *(new(due=NOW + timedelta(minutes=i)) for i in range(-5, 5)))
+    await add(storage, *(new(10 + i, due=NOW + timedelta(minutes=i)) for i in range(-5, 5)))
     queries: list[tuple[str, tuple[object, ...]]] = []
     fetch = storage.fetch
 
