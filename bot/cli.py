@@ -16,7 +16,13 @@ from pathlib import Path
 from bot import insights
 from bot.answers import Answers, Snapshot
 from bot.config import ConfigError, Settings, load_settings, require_token
-from bot.evaluation import QuestionSetError, evaluate, format_report, load_questions
+from bot.evaluation import (
+    QuestionSetError,
+    answered_topic,
+    evaluate,
+    format_report,
+    load_questions,
+)
 from bot.knowledge import KnowledgeBaseError, check_knowledge
 from bot.matcher import Outcome
 from bot.replies import DID_YOU_MEAN
@@ -81,7 +87,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 def ask_result(snapshot: Snapshot, question: str) -> dict[str, object]:
     """The JSON contract of ``jetbot ask``; small talk answers with topic null."""
     match = snapshot.match(question)
-    topic = match.topic.id if match.outcome is Outcome.ANSWER and match.topic else None
+    topic = answered_topic(match)
     if match.outcome in (Outcome.ANSWER, Outcome.SMALLTALK) and match.topic:
         answer = match.topic.answer
     elif match.outcome is Outcome.SUGGEST:

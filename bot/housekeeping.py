@@ -106,12 +106,9 @@ class Housekeeper:
     async def round(self) -> None:
         now = self.clock()
         queued = False
-        if (result := await self.watch()) is not None:
-            await broadcasts.audit(self.storage, broadcasts.SYSTEM, "reload (file change)",
-                                   result.describe()[:500], now)  # fmt: skip
-            if self.staff_ids:
-                await broadcasts.notify_staff(self.storage, self.staff_ids, result.describe(), now)
-                queued = True
+        if (result := await self.watch()) is not None and self.staff_ids:
+            await broadcasts.notify_staff(self.storage, self.staff_ids, result.describe(), now)
+            queued = True
         kb = self.answers.current.kb
         if await broadcasts.release_announcements(self.storage, kb, now):
             queued = True
@@ -137,22 +134,31 @@ class Housekeeper:
         if current != self.settling:
             self.settling = current
             return None
-        return await self.reload()
+        return await self.reload(action="reload (file change)")
 
-    async def reload(self) -> ReloadResult:
-        """Validate the whole knowledge base, then swap it in; on any problem keep the old one."""
+    async def reload(self, by: int = broadcasts.SYSTEM, action: str = "reload") -> ReloadResult:
+        """Validate the whole knowledge base, then swap it in; on any problem keep the old one.
+
+        Audited as ``action`` by staff member ``by``.
+        """
         async with self.reload_lock:
             self.seen = self.settling or await asyncio.to_thread(scan, self.directory)
             self.settling = None
-            try:
-                snapshot = await asyncio.to_thread(self.answers.reload, self.directory)
-            except KnowledgeBaseError as error:
-                logger.warning("Knowledge base not reloaded: %d problem(s)", len(error.problems))
-                return ReloadResult(problems=error.problems)
-            except Exception as error:
-                # A bug in loading must still leave the old version serving, and say so.
-                logger.exception("Knowledge base reload failed unexpectedly")
-                where = Location(self.directory, 0)
-                return ReloadResult(problems=[Problem(where, f"unexpected error: {error!r}")])
-            logger.info("Knowledge base reloaded: %d topics", len(snapshot.kb.topics))
-            return ReloadResult(topics=len(snapshot.kb.topics))
+            result = await self.load()
+        detail = result.describe()[:500]
+        await broadcasts.audit(self.storage, by, action, detail, self.clock())
+        return result
+
+    async def load(self) -> ReloadResult:
+        try:
+            snapshot = await asyncio.to_thread(self.answers.reload, self.directory)
+        except KnowledgeBaseError as error:
+            logger.warning("Knowledge base not reloaded: %d problem(s)", len(error.problems))
+            return ReloadResult(problems=error.problems)
+        except Exception as error:
+            # A bug in loading must still leave the old version serving, and say so.
+            logger.exception("Knowledge base reload failed unexpectedly")
+            where = Location(self.directory, 0)
+            return ReloadResult(problems=[Problem(where, f"unexpected error: {error!r}")])
+        logger.info("Knowledge base reloaded: %d topics", len(snapshot.kb.topics))
+        return ReloadResult(topics=len(snapshot.kb.topics))

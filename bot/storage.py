@@ -353,25 +353,30 @@ class Storage:
 
         Returns the user and how many paused reminders were resumed.
         """
+        # One statement on the hot path (every update); the upsert returns the row.
         async with self.transaction() as db:
-            await db.execute(
+            cursor = await db.execute(
                 "INSERT INTO users (user_id, chat_id, created_at, last_seen_at) VALUES (?,?,?,?) "
                 "ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, "
-                "last_seen_at = excluded.last_seen_at",
+                "last_seen_at = excluded.last_seen_at RETURNING *",
                 (user_id, chat_id, to_epoch(now), to_epoch(now)),
             )
+            row = await cursor.fetchone()
+            assert row is not None
             resumed = 0
-            row = await self.fetch_one("SELECT active FROM users WHERE user_id = ?", (user_id,))
-            if row is not None and not row["active"]:
-                await db.execute("UPDATE users SET active = 1 WHERE user_id = ?", (user_id,))
+            if not row["active"]:
+                cursor = await db.execute(
+                    "UPDATE users SET active = 1 WHERE user_id = ? RETURNING *", (user_id,)
+                )
+                row = await cursor.fetchone()
+                assert row is not None
                 cursor = await db.execute(
                     "UPDATE reminders SET status = 'pending' "
                     "WHERE user_id = ? AND status = 'paused'",
                     (user_id,),
                 )
                 resumed = cursor.rowcount
-        user = await self.get_user(user_id)
-        assert user is not None
+        user = _user(row)
         return user, resumed
 
     async def get_user(self, user_id: int) -> User | None:

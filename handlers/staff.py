@@ -75,10 +75,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    result = await housekeeper(context).reload()
-    track = tracker(context)
-    detail = result.describe()[:500]
-    await broadcasts.audit(track.storage, user.id, "reload", detail, track.clock())
+    result = await housekeeper(context).reload(by=user.id)
     await send(message, Reply(escape(result.describe())))
 
 
