@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.timeparse import TimeInputError, parse_zone
+from bot.timeparse import InputError, parse_zone
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = "jetbot.sqlite3"
@@ -63,7 +63,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     token_text = env.get("TELEGRAM_BOT_TOKEN", "").strip()
     try:
         zone = parse_zone(env.get("JETBOT_TIMEZONE", "").strip() or "UTC")
-    except TimeInputError as error:
+    except InputError as error:
         raise ConfigError(f"JETBOT_TIMEZONE: {error}") from error
     return Settings(
         knowledge=knowledge_directory(env.get("JETBOT_KNOWLEDGE", "").strip()),

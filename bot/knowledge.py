@@ -20,7 +20,7 @@ from rapidfuzz import process
 
 from bot.timeparse import MAX_TEXT_LENGTH as MAX_REMINDER_TEXT
 from bot.timeparse import (
-    TimeInputError,
+    InputError,
     parse_clock,
     parse_duration,
     parse_local_datetime,
@@ -495,7 +495,7 @@ class _Loader:
             try:
                 before = parse_duration(before_text) if before_text else None
                 at = parse_clock(at_text) if at_text else None
-            except TimeInputError as error:
+            except InputError as error:
                 self.problem(item, f"{what}: {error}")
                 continue
             if at is not None and before is not None and before % timedelta(days=1):
@@ -618,13 +618,13 @@ class _Loader:
                 continue
             try:
                 zone = parse_zone(zone_name)
-            except TimeInputError as error:
+            except InputError as error:
                 self.problem(entries["timezone"][0], f"{what}: {error}")
                 continue
             try:
                 date_text, _, time_text = at_text.partition(" ")
                 at = parse_local_datetime(date_text, time_text, zone)
-            except TimeInputError as error:
+            except InputError as error:
                 self.problem(entries["at"][0], f"{what}: {error}")
                 continue
             if len(text) > MAX_ANNOUNCEMENT_LENGTH:

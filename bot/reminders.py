@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.knowledge import KnowledgeBase, Stage, StageReminder
 from bot.storage import NewReminder, Reminder, Storage, User
 from bot.timeparse import (
-    TimeInputError,
+    InputError,
     day_before_at,
     local_to_utc,
     parse_local_datetime,
@@ -88,7 +88,7 @@ class Tracker:
         """/remind 2027-02-14 09:00 TEXT, or /remind in 90 minutes TEXT."""
         open_count = len(await self.storage.user_reminders(user.user_id))
         if open_count >= MAX_OPEN_REMINDERS:
-            raise TimeInputError(
+            raise InputError(
                 f"you have {open_count} open reminders, the most I keep; "
                 "cancel some first, e.g. /cancel 12 (numbers are in /reminders)"
             )
@@ -112,13 +112,13 @@ class Tracker:
         stage = kb.stage(stage_id.lower())
         if stage is None:
             names = ", ".join(s.id for s in kb.stages)
-            raise TimeInputError(f"'{stage_id}' is not a stage; use one of: {names}")
+            raise InputError(f"'{stage_id}' is not a stage; use one of: {names}")
         user = await self.fresh(user)
         zone = self.zone(user)
         stage_at: datetime | None = None
         if when:
             if len(when) != 2:
-                raise TimeInputError(f"give the date as YYYY-MM-DD HH:MM, e.g. {STAGE_EXAMPLE}")
+                raise InputError(f"give the date as YYYY-MM-DD HH:MM, e.g. {STAGE_EXAMPLE}")
             stage_at = parse_local_datetime(when[0], when[1], zone)
             require_future(stage_at, self.clock(), zone)
         elif stage.id == user.stage:
@@ -227,7 +227,7 @@ def wall_clock_in(local: datetime, zone: ZoneInfo) -> datetime:
     """A local time in ``zone`` as UTC, moved past a DST gap if it falls in one."""
     try:
         return local_to_utc(local, zone)
-    except TimeInputError:
+    except InputError:
         return local_to_utc(local + timedelta(hours=1), zone)
 
 

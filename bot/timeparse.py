@@ -1,6 +1,6 @@
 """Read the dates, times, durations and time zones applicants type.
 
-Every error is a TimeInputError whose message is one line with an example, so a
+Every error is a InputError whose message is one line with an example, so a
 handler can reply with it as is.
 """
 
@@ -32,7 +32,7 @@ REMIND_EXAMPLE = (
 )
 
 
-class TimeInputError(ValueError):
+class InputError(ValueError):
     """What the user typed is not a usable date, duration, zone or text."""
 
 
@@ -40,25 +40,25 @@ def parse_duration(text: str) -> timedelta:
     """'90 minutes', '90m', '2h', '3 days', '1 week', '1h30m' -> a timedelta."""
     cleaned = text.strip().lower()
     if not DURATION.match(cleaned):
-        raise TimeInputError(
+        raise InputError(
             f"'{text}' is not a duration; write e.g. 90 minutes, 2 hours, 3 days, 1 week or 90m"
         )
     total = timedelta()
     for amount, unit in DURATION_PART.findall(cleaned):
         if unit not in UNITS:
-            raise TimeInputError(
+            raise InputError(
                 f"unknown unit '{unit}'; use seconds, minutes, hours, days or weeks "
                 "(or s, m, h, d, w)"
             )
         if len(amount) > 9:  # beyond any sensible reminder, and beyond timedelta's range
-            raise TimeInputError(
+            raise InputError(
                 "that is more than three years away; pick a nearer time, e.g. 90 minutes"
             )
         total += timedelta(**{UNITS[unit]: int(amount)})
     if total <= timedelta(0):
-        raise TimeInputError("the duration must be more than zero, e.g. in 10 minutes")
+        raise InputError("the duration must be more than zero, e.g. in 10 minutes")
     if total > LONGEST:
-        raise TimeInputError(
+        raise InputError(
             "that is more than three years away; pick a nearer time, e.g. 90 minutes or 2 weeks"
         )
     return total
@@ -67,7 +67,7 @@ def parse_duration(text: str) -> timedelta:
 def parse_clock(text: str) -> time:
     match = CLOCK.match(text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise TimeInputError(f"'{text}' is not a time of day; write it as HH:MM, e.g. 18:00")
+        raise InputError(f"'{text}' is not a time of day; write it as HH:MM, e.g. 18:00")
     return time(int(match[1]), int(match[2]))
 
 
@@ -80,14 +80,14 @@ def parse_zone(text: str) -> ZoneInfo:
     """An IANA zone name, case-insensitively: 'europe/london' -> Europe/London."""
     name = _zone_names().get(text.strip().lower().replace(" ", "_"))
     if name is None:
-        raise TimeInputError(
+        raise InputError(
             f"'{text}' is not a time zone I know; use an IANA name like Europe/London, "
             "America/New_York or Asia/Tokyo"
         )
     try:
         return ZoneInfo(name)
     except ZoneInfoNotFoundError as error:  # listed but not loadable: a broken tz database
-        raise TimeInputError(f"the time zone '{name}' cannot be loaded here") from error
+        raise InputError(f"the time zone '{name}' cannot be loaded here") from error
 
 
 def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
@@ -96,13 +96,13 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     A time that happens twice (clocks going back) is taken at its first occurrence.
     """
     if not MIN_YEAR <= local.year <= MAX_YEAR:
-        raise TimeInputError(
+        raise InputError(
             f"{local:%Y-%m-%d} is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}"
         )
     aware = local.replace(tzinfo=zone, fold=0)
     utc = aware.astimezone(UTC)
     if utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise TimeInputError(
+        raise InputError(
             f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it "
             f"for daylight saving time; pick another time, e.g. {local:%Y-%m-%d} 12:00"
         )
@@ -114,14 +114,14 @@ def parse_local_datetime(date_text: str, time_text: str, zone: ZoneInfo) -> date
     typed = f"{date_text.strip()} {time_text.strip()}".strip()
     match = DATE_TIME.match(typed)
     if not match:
-        raise TimeInputError(
+        raise InputError(
             f"'{typed}' is not a date and time; write YYYY-MM-DD HH:MM, e.g. 2027-02-14 09:30"
         )
     year, month, day, hour, minute = (int(part) for part in match.groups())
     try:
         local = datetime(year, month, day, hour, minute)  # noqa: DTZ001 - zone applied below
     except ValueError as error:
-        raise TimeInputError(
+        raise InputError(
             f"{date_text} {time_text} is not a real date or time ({error}); "
             "write YYYY-MM-DD HH:MM, e.g. 2027-02-14 09:30"
         ) from error
@@ -131,12 +131,12 @@ def parse_local_datetime(date_text: str, time_text: str, zone: ZoneInfo) -> date
 def require_future(moment: datetime, now: datetime, zone: ZoneInfo) -> None:
     if moment <= now:
         shown = moment.astimezone(zone)
-        raise TimeInputError(
+        raise InputError(
             f"{shown:%Y-%m-%d %H:%M} ({zone.key}) is in the past; pick a future time, "
             f"e.g. {now.astimezone(zone) + timedelta(days=1):%Y-%m-%d %H:%M}"
         )
     if moment - now > LONGEST:
-        raise TimeInputError(
+        raise InputError(
             "that is more than three years away; pick a nearer date, e.g. 2027-02-14 09:30"
         )
 
@@ -144,9 +144,9 @@ def require_future(moment: datetime, now: datetime, zone: ZoneInfo) -> None:
 def check_text(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise TimeInputError(f"what should I remind you of? e.g. {REMIND_EXAMPLE}")
+        raise InputError(f"what should I remind you of? e.g. {REMIND_EXAMPLE}")
     if len(cleaned) > MAX_TEXT_LENGTH:
-        raise TimeInputError(
+        raise InputError(
             f"the reminder text is {len(cleaned)} characters; keep it under {MAX_TEXT_LENGTH}, "
             "e.g. Bring passport"
         )
@@ -160,11 +160,11 @@ def parse_remind(args: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, st
     """
     words = args.split()
     if not words:
-        raise TimeInputError(f"tell me when and what, e.g. {REMIND_EXAMPLE}")
+        raise InputError(f"tell me when and what, e.g. {REMIND_EXAMPLE}")
     if words[0].lower() == "in":
         return _parse_relative(words[1:], now)
     if len(words) < 2:
-        raise TimeInputError(f"tell me a date and a time, e.g. {REMIND_EXAMPLE}")
+        raise InputError(f"tell me a date and a time, e.g. {REMIND_EXAMPLE}")
     due = parse_local_datetime(words[0], words[1], zone)
     require_future(due, now, zone)
     return due, check_text(" ".join(words[2:])), True
@@ -182,7 +182,7 @@ def _parse_relative(words: list[str], now: datetime) -> tuple[datetime, str, boo
             break
     if taken == 0:
         shown = " ".join(words[:2]) or "nothing"
-        raise TimeInputError(
+        raise InputError(
             f"'{shown}' is not a duration; write e.g. /remind in 90 minutes Call the embassy"
         )
     delta = parse_duration(" ".join(words[:taken]))
@@ -195,6 +195,6 @@ def day_before_at(moment: datetime, days: int, clock: time, zone: ZoneInfo) -> d
     wall = datetime.combine(local_day, clock)
     try:
         return local_to_utc(wall, zone)
-    except TimeInputError:
+    except InputError:
         # A default reminder landing in a DST gap moves to just after it.
         return local_to_utc(wall + timedelta(hours=1), zone)

@@ -10,11 +10,11 @@ from telegram.ext import ContextTypes
 from bot import tracking_replies as say
 from bot.reminders import show
 from bot.replies import Reply, parse_callback
-from bot.timeparse import TimeInputError
+from bot.timeparse import InputError
 from handlers.common import answers, current_user, send, show_in_place, tracker
 
 
-def problem(error: TimeInputError) -> Reply:
+def problem(error: InputError) -> Reply:
     return Reply(f"⚠️ {escape(str(error))}")
 
 
@@ -43,7 +43,7 @@ async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         change = await track.set_stage(user, kb, context.args[0], context.args[1:])
-    except TimeInputError as error:
+    except InputError as error:
         await send(message, problem(error))
         return
     await send(message, say.stage_change_reply(kb, change, track.zone(user)))
@@ -57,7 +57,7 @@ async def stage_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     track, kb = tracker(context), answers(context).current.kb
     try:
         change = await track.set_stage(user, kb, parse_callback(query.data)[1], [])
-    except TimeInputError as error:
+    except InputError as error:
         await query.answer(str(error), show_alert=True)
         return
     await query.answer(f"Stage set: {change.stage.title}")
@@ -73,7 +73,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     track = tracker(context)
     try:
         reminder = await track.remind(user, " ".join(context.args or []))
-    except TimeInputError as error:
+    except InputError as error:
         await send(message, problem(error))
         return
     await send(message, say.reminder_set_reply(reminder, track.zone(user)))
@@ -165,7 +165,7 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         zone, moved = await track.set_timezone(
             user, answers(context).current.kb, " ".join(context.args)
         )
-    except TimeInputError as error:
+    except InputError as error:
         await send(message, problem(error))
         return
     await send(message, say.timezone_reply(zone, moved))

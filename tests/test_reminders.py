@@ -11,7 +11,7 @@ from bot.push import Pusher
 from bot.reminders import Tracker, show
 from bot.replies import Reply
 from bot.storage import Reminder, Status, Storage, User
-from bot.timeparse import TimeInputError
+from bot.timeparse import InputError
 from tests.conftest import Clock, WriteKb, kb_files_with_stages
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
@@ -124,7 +124,7 @@ async def test_remind_uses_the_clock(storage: Storage, tracker: Tracker, clock: 
     clock.now = NOW + timedelta(days=3)
     reminder = await tracker.remind(user, "in 2h X")
     assert reminder.due_at == NOW + timedelta(days=3, hours=2)
-    with pytest.raises(TimeInputError, match="in the past"):
+    with pytest.raises(InputError, match="in the past"):
         await tracker.remind(user, "2027-01-12 12:00 X")
 
 
@@ -135,7 +135,7 @@ async def test_remind_error_stores_nothing(
     storage: Storage, tracker: Tracker, changes: list[str], args: str
 ) -> None:
     user = await make_user(storage)
-    with pytest.raises(TimeInputError):
+    with pytest.raises(InputError):
         await tracker.remind(user, args)
     assert await storage.user_reminders(1, list(Status)) == []
     assert changes == []
@@ -305,7 +305,7 @@ async def test_unknown_stage_lists_stage_ids(
     storage: Storage, tracker: Tracker, kb: KnowledgeBase
 ) -> None:
     user = await make_user(storage)
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         await tracker.set_stage(user, kb, "interveiw", ["2027-02-14", "10:30"])
     assert str(error.value) == "'interveiw' is not a stage; use one of: apply, interview, results"
     assert await user_state(storage) == (user, [])
@@ -335,7 +335,7 @@ async def test_bad_stage_date_changes_nothing(
     await tracker.set_stage(user, kb, "apply", ["2027-02-01", "09:00"])
     before = await user_state(storage)
     changes.clear()
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         await tracker.set_stage(user, kb, "interview", when)
     assert expected in str(error.value)
     assert await user_state(storage) == before
@@ -481,7 +481,7 @@ async def test_set_timezone_unknown_zone_changes_nothing(
     await tracker.set_stage(user, kb, "interview", ["2027-02-14", "10:30"])
     before = await user_state(storage)
     changes.clear()
-    with pytest.raises(TimeInputError, match="is not a time zone I know"):
+    with pytest.raises(InputError, match="is not a time zone I know"):
         await tracker.set_timezone(user, kb, name)
     assert await user_state(storage) == before
     assert changes == []

@@ -9,7 +9,7 @@ from bot.knowledge import StageReminder
 from bot.reminders import default_due
 from bot.timeparse import (
     MAX_TEXT_LENGTH,
-    TimeInputError,
+    InputError,
     day_before_at,
     local_to_utc,
     parse_clock,
@@ -34,7 +34,7 @@ def local(*args: int) -> datetime:
     return datetime(*args)  # noqa: DTZ001
 
 
-def message(error: pytest.ExceptionInfo[TimeInputError]) -> str:
+def message(error: pytest.ExceptionInfo[InputError]) -> str:
     text = str(error.value)
     assert text
     assert "\n" not in text
@@ -103,20 +103,20 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
     ],
 )
 def test_parse_duration_refuses(text: str) -> None:
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         parse_duration(text)
     # One line, with an example of a duration that works.
     assert "minutes" in message(error)
 
 
 def test_parse_duration_unknown_unit_is_named() -> None:
-    with pytest.raises(TimeInputError, match="unknown unit 'fortnights'"):
+    with pytest.raises(InputError, match="unknown unit 'fortnights'"):
         parse_duration("5 fortnights")
 
 
 @pytest.mark.parametrize("text", ["1099 days", "157 weeks", "26353 hours"])
 def test_parse_duration_over_three_years(text: str) -> None:
-    with pytest.raises(TimeInputError, match="more than three years"):
+    with pytest.raises(InputError, match="more than three years"):
         parse_duration(text)
 
 
@@ -213,19 +213,19 @@ def test_parse_remind_relative_ignores_zone() -> None:
     ],
 )
 def test_parse_remind_refuses(args: str, expected: str) -> None:
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         parse_remind(args, NOW, LONDON)
     assert expected in message(error)
 
 
 def test_parse_remind_past_error_shows_local_time() -> None:
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         parse_remind("2027-01-10 09:00 X", NOW, TOKYO)  # 00:00Z, before NOW
     assert "2027-01-10 09:00 (Asia/Tokyo) is in the past" in message(error)
 
 
 def test_parse_remind_missing_text_gives_example() -> None:
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         parse_remind("in 90 minutes", NOW, LONDON)
     assert "/remind in 90 minutes Call the embassy" in message(error)
 
@@ -234,7 +234,7 @@ def test_parse_remind_missing_text_gives_example() -> None:
 def test_parse_remind_text_length_limit(prefix: str) -> None:
     longest = "x" * MAX_TEXT_LENGTH
     assert parse_remind(f"{prefix} {longest}", NOW, LONDON)[1] == longest
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         parse_remind(f"{prefix} {longest}y", NOW, LONDON)
     assert f"{MAX_TEXT_LENGTH + 1} characters" in message(error)
 
@@ -266,7 +266,7 @@ def test_parse_zone(text: str, key: str) -> None:
 
 @pytest.mark.parametrize("text", ["Mars/Olympus_Mons", "London", "", "+09:00", "../etc/passwd"])
 def test_parse_zone_unknown(text: str) -> None:
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         parse_zone(text)
     assert "Europe/London" in message(error)
 
@@ -284,7 +284,7 @@ def test_parse_clock(text: str, expected: time) -> None:
 
 @pytest.mark.parametrize("text", ["24:00", "18:60", "18", "6pm", "", "18:00:00"])
 def test_parse_clock_refuses(text: str) -> None:
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         parse_clock(text)
     assert "e.g. 18:00" in message(error)
 
@@ -304,7 +304,7 @@ def test_local_to_utc_result_is_aware_utc() -> None:
 
 def test_local_to_utc_gap_does_not_exist() -> None:
     # The clocks go from 01:00 GMT to 02:00 BST on 2027-03-28.
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         local_to_utc(local(2027, 3, 28, 1, 30), LONDON)
     assert "2027-03-28 01:30 does not exist in Europe/London" in message(error)
 
@@ -325,7 +325,7 @@ def test_local_to_utc_ignores_fold() -> None:
 
 
 def test_parse_remind_in_dst_gap_is_refused() -> None:
-    with pytest.raises(TimeInputError, match="does not exist"):
+    with pytest.raises(InputError, match="does not exist"):
         parse_remind("2027-03-28 01:30 X", NOW, LONDON)
 
 
@@ -459,6 +459,6 @@ def test_default_due_whole_days_landing_in_gap() -> None:
     ],
 )
 def test_absurd_times_are_a_one_line_error_not_an_overflow(args: str) -> None:
-    with pytest.raises(TimeInputError) as error:
+    with pytest.raises(InputError) as error:
         parse_remind(args, NOW, ZoneInfo("America/New_York"))
     assert "\n" not in str(error.value)
