@@ -25,10 +25,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.answers import Answers
-from bot.app import TelegramSender, build_application
 from bot.config import BUNDLED_KNOWLEDGE, Secret, Settings
 from bot.push import BATCH, Pusher
-from bot.storage import NewReminder, Storage, to_epoch
+from bot.store import NewReminder, open_sqlite
+from bot.store.db import to_epoch
+from handlers.app import build_application
+from handlers.sender import TelegramSender
 from tests.e2e.botapi import BotApiServer
 
 TOKEN = "123456:" + "B" * 35
@@ -45,21 +47,21 @@ async def push_rate(count: int) -> None:
                 token=Secret(TOKEN),
             )
             application = build_application(settings, Answers.load(BUNDLED_KNOWLEDGE))
-            storage = await Storage.open(settings.database)
+            store = await open_sqlite(settings.database)
             now = datetime.now(UTC)
             for user in range(1, count + 1):
-                await storage.touch_user(user, user, now)
-            await storage.add_reminders(
+                await store.touch_user(user, user, now)
+            await store.add_reminders(
                 [NewReminder(u, u, f"Reminder {u}", now, "UTC") for u in range(1, count + 1)], now
             )
             async with application:
-                pusher = Pusher(storage, TelegramSender(application.bot))
+                pusher = Pusher(store, TelegramSender(application.bot))
                 started = time.monotonic()
                 while len(server.sent_messages()) < count:
                     if await pusher.run_once() < BATCH:
                         await asyncio.sleep(0.05)
                 elapsed = time.monotonic() - started
-            await storage.close()
+            await store.close()
             times = sorted(server.delivery_times())
     first = times[0]
     per_second = [0] * (int(times[-1] - first) + 1)
@@ -75,26 +77,26 @@ async def push_rate(count: int) -> None:
 
 async def due_query(rows: int, repeat: int = 200) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        storage = await Storage.open(Path(folder) / "due.sqlite3")
+        store = await open_sqlite(Path(folder) / "due.sqlite3")
         now = datetime.now(UTC)
         epoch = to_epoch(now)
-        await storage.touch_user(1, 1, now)
+        await store.touch_user(1, 1, now)
         started = time.monotonic()
-        await storage.db.execute("BEGIN")
+        await store.db.execute("BEGIN")
         # 100 due now (in 100 chats), a tenth pending in the future, the rest long sent.
-        await storage.db.executemany(
+        await store.db.executemany(
             "INSERT INTO reminders (user_id, chat_id, text, due_at, timezone, status, run_at, "
             "created_at) VALUES (1, ?, 'x', ?, 'UTC', ?, ?, ?)",
             (row(i, epoch) for i in range(rows)),
         )
-        await storage.db.execute("COMMIT")
+        await store.db.execute("COMMIT")
         filled = time.monotonic() - started
         timings = []
         for _ in range(repeat):
             start = time.perf_counter()
-            due = await storage.due_ids(now, 100)
+            due = await store.due_ids(now, 100)
             timings.append((time.perf_counter() - start) * 1000)
-        await storage.close()
+        await store.close()
     timings.sort()
     print(f"due query: {rows:,} rows (filled in {filled:.1f} s), {len(due)} due")
     print(

@@ -1,4 +1,6 @@
-"""The ``jetbot`` command: run, chat, ask, kb check, kb eval."""
+"""The ``jetbot`` command: ask, kb check/eval/unanswered, stats; run and chat through
+a transport (``handlers/cli.py`` supplies Telegram's).
+"""
 
 from __future__ import annotations
 
@@ -6,29 +8,24 @@ import argparse
 import asyncio
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from bot import insights
-from bot.answers import Answers, Snapshot
-from bot.config import ConfigError, Settings, load_settings, require_token
-from bot.evaluation import (
-    QuestionSetError,
-    answered_topic,
-    evaluate,
-    format_report,
-    load_questions,
-)
+from bot.answers import Answers
+from bot.asking import Asker
+from bot.config import ConfigError, Settings, load_settings
+from bot.evaluation import QuestionSetError, evaluate, format_report, load_questions
 from bot.knowledge import KnowledgeBaseError, check_knowledge
-from bot.matcher import Outcome
-from bot.replies import DID_YOU_MEAN
-from bot.storage import Storage
+from bot.replies.staff import format_stats, unanswered_yaml
+from bot.store import Store, StoreError, open_sqlite, probe_sqlite
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
 
 
 class CommandError(Exception):
@@ -48,60 +45,53 @@ def load_answers(settings: Settings) -> Answers:
         ) from error
 
 
-def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import StartupError, build_application, run_polling
-    from bot.logs import setup_logging
+class Transport(Protocol):
+    """How ``jetbot run`` and ``jetbot chat`` reach people; raises CommandError."""
 
-    token = require_token(settings)
-    setup_logging(secrets=[token.reveal()])
+    def run(self, settings: Settings, answers: Answers) -> None:
+        """Serve the bot until stopped."""
+        ...
+
+    def chat(self, settings: Settings, answers: Answers) -> None:
+        """Talk to the bot in this terminal, on stdin and stdout."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    args: argparse.Namespace
+    settings: Settings
+    transport: Transport | None
+
+    def need_transport(self) -> Transport:
+        if self.transport is None:
+            raise CommandError("this command needs the Telegram adapter: run it as 'jetbot'")
+        return self.transport
+
+
+def cmd_run(command: Command) -> int:
+    transport, settings = command.need_transport(), command.settings
     answers = load_answers(settings)
     check_database(settings.database)
-    try:
-        run_polling(build_application(settings, answers), token)
-    except StartupError as error:
-        raise CommandError(str(error), error.code) from error
+    transport.run(settings, answers)
     return EXIT_OK
 
 
 def check_database(path: Path) -> None:
     """Fail before going online if the database cannot be opened or written."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(path) as db:
-            db.execute("CREATE TABLE IF NOT EXISTS schema_version_probe (x)")
-            db.execute("DROP TABLE schema_version_probe")
-    except (OSError, sqlite3.Error) as error:
+        probe_sqlite(path)
+    except StoreError as error:
         raise CommandError(f"cannot use the database {path} (JETBOT_DATABASE): {error}") from error
 
 
-def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_chat
-
+def cmd_chat(command: Command) -> int:
+    transport, settings, args = command.need_transport(), command.settings, command.args
     # Never the bot's own database: the console would deliver real users' reminders
     # to this terminal. It keeps its state in memory unless told otherwise.
     database = Path(args.database) if args.database else Path(":memory:")
-    run_chat(replace(settings, database=database), load_answers(settings))
+    transport.chat(replace(settings, database=database), load_answers(settings))
     return EXIT_OK
-
-
-def ask_result(snapshot: Snapshot, question: str) -> dict[str, object]:
-    """The JSON contract of ``jetbot ask``; small talk answers with topic null."""
-    match = snapshot.match(question)
-    topic = answered_topic(match)
-    if match.outcome in (Outcome.ANSWER, Outcome.SMALLTALK) and match.topic:
-        answer = match.topic.answer
-    elif match.outcome is Outcome.SUGGEST:
-        answer = DID_YOU_MEAN
-    else:
-        answer = snapshot.kb.fallback
-    return {
-        "question": question,
-        "topic": topic,
-        "score": match.score,
-        "answer": answer,
-        "suggestions": [t.id for t in match.suggestions],
-        "outcome": match.outcome.value,
-    }
 
 
 def format_result(result: dict[str, object], as_json: bool) -> str:
@@ -114,19 +104,28 @@ def format_result(result: dict[str, object], as_json: bool) -> str:
     return "\n".join(lines)
 
 
-def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    snapshot = load_answers(settings).current
+def cmd_ask(command: Command) -> int:
+    args = command.args
+    answers = load_answers(command.settings)
     questions: Iterable[str] = (
         [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
     )
-    for question in questions:
-        if args.question is None and not question.strip():
-            continue
-        print(format_result(ask_result(snapshot, question), args.json), flush=True)
+
+    async def ask_each(store: Store) -> None:
+        asker = Asker(answers, store)
+        for question in questions:
+            if args.question is None and not question.strip():
+                continue
+            asked = await asker.ask(question)
+            print(format_result(asked.as_json(), args.json), flush=True)
+
+    # The question log of a one-off command is of no use to anyone: kept in memory.
+    asyncio.run(with_store(Path(":memory:"), ask_each))
     return EXIT_OK
 
 
-def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_kb_check(command: Command) -> int:
+    args, settings = command.args, command.settings
     directory = Path(args.directory) if args.directory else settings.knowledge
     problems = check_knowledge(directory)
     for problem in problems:
@@ -138,8 +137,9 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def cmd_kb_eval(args: argparse.Namespace, settings: Settings) -> int:
-    snapshot = load_answers(settings).current
+def cmd_kb_eval(command: Command) -> int:
+    args = command.args
+    snapshot = load_answers(command.settings).current
     try:
         questions = load_questions(Path(args.questions))
     except QuestionSetError as error:
@@ -157,30 +157,35 @@ def cmd_kb_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-async def with_storage(settings: Settings, work: Callable[[Storage], Awaitable[str]]) -> str:
+async def with_store(database: Path, work: Callable[[Store], Awaitable[T]]) -> T:
+    store = await open_sqlite(database)
+    try:
+        return await work(store)
+    finally:
+        await store.close()
+
+
+def existing(settings: Settings) -> Path:
     if not settings.database.exists():
         raise CommandError(f"no database at {settings.database} (JETBOT_DATABASE)")
-    storage = await Storage.open(settings.database)
-    try:
-        return await work(storage)
-    finally:
-        await storage.close()
+    return settings.database
 
 
-def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(storage: Storage) -> str:
-        return insights.format_stats(await insights.stats(storage, datetime.now(UTC)))
+def cmd_stats(command: Command) -> int:
+    async def work(store: Store) -> str:
+        return format_stats(await store.stats(datetime.now(UTC)))
 
-    print(asyncio.run(with_storage(settings, work)))
+    print(asyncio.run(with_store(existing(command.settings), work)))
     return EXIT_OK
 
 
-def cmd_kb_unanswered(args: argparse.Namespace, settings: Settings) -> int:
-    async def work(storage: Storage) -> str:
-        groups = await insights.unanswered(storage, limit=args.limit)
-        return insights.unanswered_yaml(groups)
+def cmd_kb_unanswered(command: Command) -> int:
+    args = command.args
 
-    text = asyncio.run(with_storage(settings, work))
+    async def work(store: Store) -> str:
+        return unanswered_yaml(await insights.unanswered(store, limit=args.limit))
+
+    text = asyncio.run(with_store(existing(command.settings), work))
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(f"wrote {text.count('- q:')} question(s) to {args.out}; label each topic, then "
@@ -234,13 +239,13 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, transport: Transport | None = None) -> int:
     # Opt in to python-telegram-bot's timedelta retry_after (its deprecation warning asks to).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = parser().parse_args(argv)
-    func: Callable[[argparse.Namespace, Settings], int] = args.func
+    func: Callable[[Command], int] = args.func
     try:
-        return func(args, load_settings())
+        return func(Command(args, load_settings(), transport))
     except ConfigError as error:
         print(f"jetbot: {error}", file=sys.stderr)
         return EXIT_USAGE

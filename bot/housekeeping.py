@@ -15,15 +15,16 @@ from pathlib import Path
 
 from bot import broadcasts, insights
 from bot.answers import Answers
+from bot.clock import Clock, utc_now
 from bot.knowledge import KnowledgeBaseError, Location, Problem, knowledge_files
-from bot.reminders import utc_now
-from bot.storage import Storage
+from bot.replies.staff import reload_text
+from bot.store import Store
+from bot.store.staff import SYSTEM
 
 logger = logging.getLogger(__name__)
 
 INTERVAL = 1.0  # seconds between rounds: a saved file is live within ~2 rounds
 PURGE_EVERY = timedelta(hours=1)
-MAX_PROBLEMS_SHOWN = 15
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -38,15 +39,7 @@ class ReloadResult:
         return not self.problems
 
     def describe(self) -> str:
-        if self.ok:
-            return f"Knowledge base reloaded: {self.topics} topics."
-        shown = "\n".join(str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN])
-        more = len(self.problems) - MAX_PROBLEMS_SHOWN
-        extra = f"\n… and {more} more (run jetbot kb check)" if more > 0 else ""
-        return (
-            f"Knowledge base NOT reloaded: {len(self.problems)} problem(s). "
-            f"The previous version keeps serving.\n{shown}{extra}"
-        )
+        return reload_text(self.topics, self.problems)
 
 
 def scan(directory: Path) -> Signature:
@@ -62,15 +55,15 @@ def scan(directory: Path) -> Signature:
 class Housekeeper:
     def __init__(
         self,
-        storage: Storage,
+        store: Store,
         answers: Answers,
         directory: Path,
         staff_ids: frozenset[int],
         retention_days: int,
         wake: Callable[[], None],
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
     ) -> None:
-        self.storage = storage
+        self.store = store
         self.answers = answers
         self.directory = directory
         self.staff_ids = staff_ids
@@ -107,15 +100,15 @@ class Housekeeper:
         now = self.clock()
         queued = False
         if (result := await self.watch()) is not None and self.staff_ids:
-            await broadcasts.notify_staff(self.storage, self.staff_ids, result.describe(), now)
+            await self.store.notify_staff(sorted(self.staff_ids), result.describe(), now)
             queued = True
         kb = self.answers.current.kb
-        if await broadcasts.release_announcements(self.storage, kb, now):
+        if await broadcasts.release_announcements(self.store, kb, now):
             queued = True
-        if await broadcasts.finish(self.storage, now):
+        if await broadcasts.finish(self.store, now):
             queued = True
         if self.last_purge is None or now - self.last_purge >= PURGE_EVERY:
-            purged = await insights.purge_question_text(self.storage, now, self.retention_days)
+            purged = await insights.purge_question_text(self.store, now, self.retention_days)
             if purged:
                 logger.info("Purged the text of %d question(s) past retention", purged)
             self.last_purge = now
@@ -136,17 +129,19 @@ class Housekeeper:
             return None
         return await self.reload(action="reload (file change)")
 
-    async def reload(self, by: int = broadcasts.SYSTEM, action: str = "reload") -> ReloadResult:
+    async def reload(self, by: int = SYSTEM, action: str = "reload") -> ReloadResult:
         """Validate the whole knowledge base, then swap it in; on any problem keep the old one.
 
         Audited as ``action`` by staff member ``by``.
         """
         async with self.reload_lock:
-            self.seen = self.settling or await asyncio.to_thread(scan, self.directory)
+            settled = self.settling
+            self.seen = (
+                settled if settled is not None else await asyncio.to_thread(scan, self.directory)
+            )
             self.settling = None
             result = await self.load()
-        detail = result.describe()[:500]
-        await broadcasts.audit(self.storage, by, action, detail, self.clock())
+        await self.store.audit(by, action, result.describe(), self.clock())
         return result
 
     async def load(self) -> ReloadResult:

@@ -21,16 +21,13 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from html import escape
+from datetime import timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-from bot.reminders import show, utc_now
+from bot.clock import Clock, utc_now
 from bot.replies import Reply
-from bot.storage import Kind, Reminder, Storage
-from bot.tracking_replies import reminder_reply
+from bot.replies.pushes import compose
+from bot.store import Reminder, Store
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +43,6 @@ BACKOFF_CAP = 600.0
 TICK = 1.0
 STALE_AFTER = 10  # seconds without a heartbeat before a worker's claims are taken back
 STOP_GRACE = 15.0  # seconds a stopping worker gives the sends under way
-LATE_AFTER = timedelta(minutes=2)
 
 
 class Blocked(Exception):
@@ -112,20 +108,20 @@ class SlidingWindow:
 
 
 class Pusher:
-    """Delivers due reminders from SQLite; safe to run in several processes at once."""
+    """Delivers due outbox rows from the store; safe to run in several processes at once."""
 
     def __init__(
         self,
-        storage: Storage,
+        store: Store,
         sender: Sender,
         *,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         rate: int = RATE,
         per_chat_interval: float = PER_CHAT_INTERVAL,
         backoff_base: float = BACKOFF_BASE,
         tick: float = TICK,
     ) -> None:
-        self.storage = storage
+        self.store = store
         self.sender = sender
         self.clock = clock
         self.window = SlidingWindow(rate)
@@ -163,7 +159,7 @@ class Pusher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
             self.task = None
-        released = await self.storage.release(self.worker)
+        released = await self.store.release(self.worker)
         if released:
             logger.info("Handed back %d unsent reminder(s) on stop", released)
 
@@ -184,7 +180,7 @@ class Pusher:
         """
         while True:
             try:
-                await self.storage.heartbeat(self.worker, self.clock())
+                await self.store.heartbeat(self.worker, self.clock())
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -207,7 +203,7 @@ class Pusher:
     async def sleep(self) -> None:
         # Cleared before looking, so a wake() during the query is not lost.
         self.wakeup.clear()
-        upcoming = await self.storage.next_run_at()
+        upcoming = await self.store.next_run_at()
         delay = self.tick
         if upcoming is not None:
             delay = min(delay, max((upcoming - self.clock()).total_seconds(), 0.0))
@@ -217,11 +213,11 @@ class Pusher:
     async def run_once(self) -> int:
         """One round: heartbeat, take back dead workers' claims, deliver a batch."""
         now = self.clock()
-        await self.storage.heartbeat(self.worker, now)  # before reclaiming: never our own
-        reclaimed = await self.storage.reclaim_stale(now, STALE_AFTER)
+        await self.store.heartbeat(self.worker, now)  # before reclaiming: never our own
+        reclaimed = await self.store.reclaim_stale(now, STALE_AFTER)
         if reclaimed:
             logger.warning("Took back %d reminder(s) from a stopped worker", reclaimed)
-        batch = await self.storage.claim_due(self.worker, now, BATCH)
+        batch = await self.store.claim_due(self.worker, now, BATCH)
         if batch:
             await asyncio.gather(*(self.deliver(reminder) for reminder in batch))
             self.forget_idle_chats()
@@ -247,26 +243,26 @@ class Pusher:
         self.chat_last[chat_id] = time.monotonic()
 
     async def attempt(self, reminder: Reminder) -> None:
-        storage, worker = self.storage, self.worker
+        store, worker = self.store, self.worker
         # Pacing may have kept this send waiting; if our heartbeat lapsed meanwhile,
         # another worker may have taken the reminder back, and it is theirs to send.
-        if not await storage.holds_claim(reminder.id, worker):
+        if not await store.holds_claim(reminder.id, worker):
             logger.warning("Reminder %s was taken back by another worker; skipping", reminder.id)
             return
         try:
-            await self.sender.send(reminder.chat_id, self.message(reminder))
+            await self.sender.send(reminder.chat_id, compose(reminder, self.clock()))
         except FloodWait as wait:
             self.flood_until = max(self.flood_until, time.monotonic() + wait.seconds)
             retry_at = self.clock() + timedelta(seconds=wait.seconds)
-            await storage.retry_later(reminder.id, worker, retry_at, str(wait), counts=False)
+            await store.retry_later(reminder.id, worker, retry_at, str(wait), counts=False)
             logger.warning("Flood wait of %g s from Telegram; pausing sends", wait.seconds)
         except Blocked:
-            paused = await storage.mark_inactive(reminder.user_id)
+            paused = await store.mark_inactive(reminder.user_id)
             logger.info("User %s blocked the bot; paused %d reminder(s)", reminder.user_id, paused)
         except (Transient, Uncertain) as error:
             await self.retry_or_fail(reminder, error)
         except Rejected as error:
-            await storage.mark_failed(reminder.id, worker, f"rejected: {error}")
+            await store.mark_failed(reminder.id, worker, f"rejected: {error}")
             logger.error("Reminder %s rejected by Telegram: %s", reminder.id, error)
         except Exception as error:
             # Unforeseen (a library error, say): retried and bounded like a network
@@ -274,28 +270,19 @@ class Pusher:
             logger.exception("Reminder %s: unexpected error while sending", reminder.id)
             await self.retry_or_fail(reminder, Transient(repr(error)))
         else:
-            await storage.mark_sent(reminder.id, worker, self.clock())
+            await store.mark_sent(reminder.id, worker, self.clock())
 
     async def retry_or_fail(self, reminder: Reminder, error: Exception) -> None:
         kind = "timed out" if isinstance(error, Uncertain) else "error"
         if reminder.attempts >= MAX_ATTEMPTS:
-            await self.storage.mark_failed(
+            await self.store.mark_failed(
                 reminder.id, self.worker, f"{kind} after {reminder.attempts} attempts: {error}"
             )
             logger.error("Reminder %s failed after %d attempts", reminder.id, reminder.attempts)
             return
         delay = min(self.backoff_base * 2 ** (reminder.attempts - 1), BACKOFF_CAP)
         retry_at = self.clock() + timedelta(seconds=delay)
-        await self.storage.retry_later(reminder.id, self.worker, retry_at, f"{kind}: {error}")
-
-    def message(self, reminder: Reminder) -> Reply:
-        if reminder.kind is Kind.BROADCAST:
-            return Reply(f"📢 {escape(reminder.text)}")
-        if reminder.kind is Kind.NOTICE:
-            return Reply(escape(reminder.text))
-        late = self.clock() - reminder.due_at
-        due = show(reminder.due_at, ZoneInfo(reminder.timezone)) if late > LATE_AFTER else None
-        return reminder_reply(reminder.id, reminder.text, due)
+        await self.store.retry_later(reminder.id, self.worker, retry_at, f"{kind}: {error}")
 
     def forget_idle_chats(self) -> None:
         cutoff = time.monotonic() - self.per_chat_interval

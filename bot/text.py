@@ -79,7 +79,7 @@ _stemmer = snowballstemmer.stemmer("english")
 # Bounded: every distinct word anyone ever types passes through here.
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return str(_stemmer.stemWord(word))
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Runs before every other handler: the per-user flood guard."""
+"""What runs before every other handler: the flood guard, then recording who is active."""
 
 from __future__ import annotations
 
@@ -6,28 +6,44 @@ import logging
 import time
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
-from bot.flood_guard import NOTE, FloodGuard, Verdict
-from bot.replies import Reply
-from handlers.common import FLOOD_GUARD, is_staff, send
+from bot.flood_guard import Verdict
+from bot.replies import FLOODING, note
+from bot.replies.tracking import welcome_back
+from handlers.context import BotContext
+from handlers.markup import send
 
 logger = logging.getLogger(__name__)
 
 
-async def flood_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def flood_guard(update: Update, context: BotContext) -> None:
     """Over 20 messages a minute: one polite note, then silence for the rest of the minute."""
-    if update.effective_user is None or is_staff(update, context):
+    user = update.effective_user
+    if user is None or context.services.is_staff(user.id):
         return
-    guard: FloodGuard = context.bot_data[FLOOD_GUARD]
-    verdict = guard.check(update.effective_user.id, time.monotonic())
+    verdict = context.services.flood_guard.check(user.id, time.monotonic())
     if verdict is Verdict.ALLOW:
         return
     if verdict is Verdict.WARN:
-        logger.warning("User %s is over the message limit; ignoring for a minute",
-                       update.effective_user.id)  # fmt: skip
+        logger.warning("User %s is over the message limit; ignoring for a minute", user.id)
         if update.effective_message:
-            await send(update.effective_message, Reply(NOTE))
+            await send(update.effective_message, note(FLOODING))
     if update.callback_query:
         await update.callback_query.answer()
     raise ApplicationHandlerStop
+
+
+async def activity(update: Update, context: BotContext) -> None:
+    """Record every private update's user; one who had blocked the bot is resumed."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or chat.type != "private":
+        return
+    context.seen = await context.services.tracker.seen(user.id, chat.id)
+    if context.seen.resumed and update.effective_message:
+        await send(update.effective_message, welcome_back(context.seen.resumed))
+
+
+def routes() -> list[tuple[BaseHandler[Update, BotContext, None], int]]:
+    """Groups run in order for every update: -2 drops floods, -1 records who is active."""
+    return [(TypeHandler(Update, flood_guard), -2), (TypeHandler(Update, activity), -1)]

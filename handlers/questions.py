@@ -2,67 +2,69 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import ContextTypes
+from telegram import Message, Update
+from telegram.ext import BaseHandler
 
-from bot import insights, replies
-from handlers.common import answers, send, tracker
+from bot.replies import Reply
+from bot.replies.buttons import AnswerTopic, NoneOfThese, Vote
+from bot.replies.questions import GONE, THANKS_FOR_VOTING, without_votes
+from handlers.context import BotContext
+from handlers.markup import buttons_of, send, set_buttons
+from handlers.routing import on_button, pressed
 
 
-async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def question(update: Update, context: BotContext) -> None:
     """Answer a free-text question, offer choices, or say honestly where to ask."""
     message = update.effective_message
     if message is None or message.text is None:
         return
-    snapshot = answers(context).current
-    match = snapshot.match(message.text)
-    track = tracker(context)
-    await insights.record_question(track.storage, message.text, match, track.clock())
-    await send(message, replies.match_reply(snapshot.kb, match))
+    asked = await context.services.asker.ask(message.text)
+    await send(message, asked.reply)
 
 
-async def answer_topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def answer_topic(update: Update, context: BotContext) -> None:
     """A "did you mean" or follow-up button: answer that topic in a new message."""
-    query = update.callback_query
-    if query is None or query.data is None:
+    if (press := await pressed(update, AnswerTopic)) is None:
         return
-    kb = answers(context).current.kb
-    _, topic_id = replies.parse_callback(query.data)
-    topic = kb.topics.get(topic_id)
-    if topic is None:
-        await query.answer("Sorry, that answer is no longer available. Try asking again.")
+    query, chosen = press
+    reply = context.services.asker.answer_topic(chosen.topic)
+    if reply is None:
+        await query.answer(GONE)
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await send(query.message, replies.answer_reply(kb, topic))
+        await send(query.message, reply)
 
 
-async def none_of_these(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def none_of_these(update: Update, context: BotContext) -> None:
     """No "did you mean" choice fits: say honestly where to ask instead."""
     query = update.callback_query
     if query is None:
         return
     await query.answer()
     if isinstance(query.message, Message):
-        await send(query.message, replies.fallback_reply(answers(context).current.kb))
+        await send(query.message, context.services.asker.fallback())
 
 
-async def vote(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Helpful? 👍 / 👎 under an answer: count it once, then drop the vote buttons."""
-    query = update.callback_query
-    if query is None or query.data is None:
+async def vote(update: Update, context: BotContext) -> None:
+    """Helpful? 👍 / 👎 under an answer: count it once per user, then drop the buttons."""
+    if (press := await pressed(update, Vote)) is None:
         return
-    helpful, _, topic_id = replies.parse_callback(query.data)[1].partition(":")
-    if topic_id not in answers(context).current.kb.topics or helpful not in ("0", "1"):
+    query, ballot = press
+    if not isinstance(query.message, Message):
         await query.answer()
         return
-    track = tracker(context)
-    await insights.record_vote(track.storage, topic_id, helpful == "1", track.clock())
-    await query.answer("Thanks for the feedback!")
-    if isinstance(query.message, Message) and query.message.reply_markup is not None:
-        rows = [
-            [b for b in row if not str(b.callback_data or "").startswith(f"{replies.VOTE}:")]
-            for row in query.message.reply_markup.inline_keyboard
-        ]
-        kept = [row for row in rows if row]
-        await query.message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+    message = query.message
+    voter = f"{query.from_user.id}:{message.chat_id}:{message.message_id}"
+    await context.services.asker.vote(ballot, voter)
+    await query.answer(THANKS_FOR_VOTING)
+    if message.reply_markup is not None:
+        await set_buttons(message, Reply("", without_votes(buttons_of(message))))
+
+
+def routes() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        on_button(AnswerTopic, answer_topic),
+        on_button(NoneOfThese, none_of_these),
+        on_button(Vote, vote),
+    ]

@@ -2,170 +2,174 @@
 
 from __future__ import annotations
 
-from html import escape
+from functools import wraps
 
 from telegram import Message, Update
-from telegram.ext import ContextTypes
+from telegram.ext import BaseHandler
 
-from bot import tracking_replies as say
-from bot.reminders import show
-from bot.replies import Reply, parse_callback
+from bot.replies import problem
+from bot.replies import tracking as say
+from bot.replies.buttons import CancelReminder, DoneReminder, SetStage, SnoozeReminder
+from bot.store import User
 from bot.timeparse import InputError
-from handlers.common import answers, current_user, send, show_in_place, tracker
+from bot.tracking import reminder_number
+from handlers.context import BotContext
+from handlers.markup import send, show_in_place
+from handlers.routing import Callback, command, on_button, pressed
 
 
-def problem(error: InputError) -> Reply:
-    return Reply(f"⚠️ {escape(str(error))}")
+async def applicant(update: Update, context: BotContext) -> User | None:
+    """The stored user behind an update, as the activity handler recorded them."""
+    if context.seen is not None:
+        return context.seen.user
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return (await context.services.tracker.seen(user.id, chat.id)).user
 
 
-async def activity(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Record every private update's user; one who had blocked the bot is resumed."""
-    if update.effective_user is None or update.effective_chat is None:
-        return
-    if update.effective_chat.type != "private":
-        return
-    seen = await tracker(context).seen(update.effective_user.id, update.effective_chat.id)
-    if seen.resumed and update.effective_message:
-        await send(
-            update.effective_message,
-            Reply(f"Welcome back! I've resumed your {seen.resumed} paused reminder(s)."),
-        )
+def explains_bad_input(handler: Callback) -> Callback:
+    """Bad input gets its one-line explanation, and nothing changed."""
+
+    @wraps(handler)
+    async def explained(update: Update, context: BotContext) -> None:
+        try:
+            await handler(update, context)
+        except InputError as error:
+            if update.callback_query is not None:
+                await update.callback_query.answer(str(error)[:200], show_alert=True)
+            elif update.effective_message is not None:
+                await send(update.effective_message, problem(str(error)))
+
+    return explained
 
 
-async def stage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+def arguments(context: BotContext) -> str:
+    return " ".join(context.args or [])
+
+
+@explains_bad_input
+async def stage(update: Update, context: BotContext) -> None:
     """Show the stage with buttons, or set it: /stage interview [2027-02-14 10:30]."""
-    message, user = update.effective_message, await current_user(update, context)
+    message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    track, kb = tracker(context), answers(context).current.kb
+    tracker, kb = context.services.tracker, context.services.answers.current.kb
     if not context.args:
-        await send(message, say.stage_menu(kb, user, track.zone(user)))
+        await send(message, say.stage_menu(kb, user, tracker.zone(user)))
         return
-    try:
-        change = await track.set_stage(user, kb, context.args[0], context.args[1:])
-    except InputError as error:
-        await send(message, problem(error))
-        return
-    await send(message, say.stage_change_reply(kb, change, track.zone(user)))
+    change = await tracker.set_stage(user, kb, context.args[0], context.args[1:])
+    await send(message, say.stage_change_reply(kb, change))
 
 
-async def stage_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@explains_bad_input
+async def stage_button(update: Update, context: BotContext) -> None:
     """A stage button from /stage: set that stage (without a date)."""
-    query, user = update.callback_query, await current_user(update, context)
-    if query is None or query.data is None or user is None:
+    user = await applicant(update, context)
+    if (press := await pressed(update, SetStage)) is None or user is None:
         return
-    track, kb = tracker(context), answers(context).current.kb
-    try:
-        change = await track.set_stage(user, kb, parse_callback(query.data)[1], [])
-    except InputError as error:
-        await query.answer(str(error), show_alert=True)
-        return
-    await query.answer(f"Stage set: {change.stage.title}")
+    query, chosen = press
+    kb = context.services.answers.current.kb
+    change = await context.services.tracker.set_stage(user, kb, chosen.stage, [])
+    await query.answer(say.stage_set_toast(change))
     if isinstance(query.message, Message):
-        await send(query.message, say.stage_change_reply(kb, change, track.zone(user)))
+        await send(query.message, say.stage_change_reply(kb, change))
 
 
-async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@explains_bad_input
+async def remind(update: Update, context: BotContext) -> None:
     """/remind 2027-02-14 09:00 TEXT or /remind in 90 minutes TEXT."""
-    message, user = update.effective_message, await current_user(update, context)
+    message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    track = tracker(context)
-    try:
-        reminder = await track.remind(user, " ".join(context.args or []))
-    except InputError as error:
-        await send(message, problem(error))
-        return
-    await send(message, say.reminder_set_reply(reminder, track.zone(user)))
+    reminder = await context.services.tracker.remind(user, arguments(context))
+    await send(message, say.reminder_set_reply(reminder))
 
 
-async def list_reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def list_reminders(update: Update, context: BotContext) -> None:
     """/reminders: the open ones, each with a cancel button."""
-    message, user = update.effective_message, await current_user(update, context)
+    message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    track = tracker(context)
-    reminders = await track.storage.user_reminders(user.user_id)
-    await send(message, say.reminders_reply(reminders, track.zone(user)))
+    await send(message, say.reminders_reply(await context.services.tracker.listing(user)))
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel(update: Update, context: BotContext) -> None:
     """/cancel N."""
-    message, user = update.effective_message, await current_user(update, context)
+    message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
-        await send(message, Reply("⚠️ Which one? e.g. /cancel 12 (numbers are in /reminders)."))
+    number = reminder_number(arguments(context))
+    if number is None:
+        await send(message, problem(say.CANCEL_USAGE))
         return
-    number = int(args[0].lstrip("#"))
-    if await tracker(context).cancel(user, number):
-        await send(message, Reply(f"Cancelled reminder #{number}."))
-    else:
-        await send(message, Reply(f"⚠️ You have no open reminder #{number}; see /reminders."))
+    done = await context.services.tracker.cancel(user, number)
+    await send(message, say.cancelled(number, done))
 
 
-async def cancel_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cancel_button(update: Update, context: BotContext) -> None:
     """A cancel button under /reminders: cancel, then refresh the list in place."""
-    query, user = update.callback_query, await current_user(update, context)
-    if query is None or query.data is None or user is None:
+    user = await applicant(update, context)
+    if (press := await pressed(update, CancelReminder)) is None or user is None:
         return
-    track = tracker(context)
-    number = parse_callback(query.data)[1]
-    done = number.isdigit() and await track.cancel(user, int(number))
-    await query.answer(f"Cancelled #{number}" if done else "Already gone.")
+    query, chosen = press
+    tracker = context.services.tracker
+    done = await tracker.cancel(user, chosen.reminder)
+    await query.answer(say.cancel_toast(chosen.reminder, done))
     if isinstance(query.message, Message):
-        reminders = await track.storage.user_reminders(user.user_id)
-        await show_in_place(query.message, say.reminders_reply(reminders, track.zone(user)))
+        await show_in_place(query.message, say.reminders_reply(await tracker.listing(user)))
 
 
-async def snooze_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@explains_bad_input
+async def snooze_button(update: Update, context: BotContext) -> None:
     """Snooze 1 h under a reminder."""
-    query, user = update.callback_query, await current_user(update, context)
-    if query is None or query.data is None or user is None:
+    user = await applicant(update, context)
+    if (press := await pressed(update, SnoozeReminder)) is None or user is None:
         return
-    track = tracker(context)
-    number = parse_callback(query.data)[1]
-    snoozed = await track.snooze(user, int(number)) if number.isdigit() else None
+    query, chosen = press
+    snoozed = await context.services.tracker.snooze(user, chosen.reminder)
     if snoozed is None:
-        await query.answer("That reminder is no longer here.")
+        await query.answer(say.SNOOZE_GONE)
         return
-    await query.answer("Snoozed for an hour.")
+    await query.answer(say.SNOOZED_TOAST)
     if isinstance(query.message, Message) and query.message.text_html is not None:
-        note = f"\n\n💤 Snoozed until {show(snoozed.due_at, track.zone(user))}"
-        await show_in_place(query.message, Reply(query.message.text_html + note))
+        await show_in_place(query.message, say.snoozed(query.message.text_html, snoozed))
 
 
-async def done_button(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+async def done_button(update: Update, _: BotContext) -> None:
     """Done under a reminder: drop its buttons."""
     query = update.callback_query
     if query is None:
         return
-    await query.answer("Done ✅")
+    await query.answer(say.DONE_TOAST)
     if isinstance(query.message, Message) and query.message.text_html is not None:
-        await show_in_place(query.message, Reply(query.message.text_html + "\n\n✅ Done"))
+        await show_in_place(query.message, say.done(query.message.text_html))
 
 
-async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@explains_bad_input
+async def timezone(update: Update, context: BotContext) -> None:
     """/timezone Europe/London."""
-    message, user = update.effective_message, await current_user(update, context)
+    message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    track = tracker(context)
+    tracker = context.services.tracker
     if not context.args:
-        await send(
-            message,
-            Reply(
-                f"Your time zone is {track.zone(user).key}. Change it with an IANA name, "
-                "e.g. /timezone Europe/London or /timezone America/New_York."
-            ),
-        )
+        await send(message, say.timezone_prompt(tracker.zone(user)))
         return
-    try:
-        zone, moved = await track.set_timezone(
-            user, answers(context).current.kb, " ".join(context.args)
-        )
-    except InputError as error:
-        await send(message, problem(error))
-        return
-    await send(message, say.timezone_reply(zone, moved))
+    kb = context.services.answers.current.kb
+    change = await tracker.set_timezone(user, kb, arguments(context))
+    await send(message, say.timezone_reply(change))
+
+
+def routes() -> list[BaseHandler[Update, BotContext, None]]:
+    return [
+        command("stage", stage),
+        command("remind", remind),
+        command("reminders", list_reminders),
+        command("cancel", cancel),
+        command("timezone", timezone),
+        on_button(SetStage, stage_button),
+        on_button(CancelReminder, cancel_button),
+        on_button(SnoozeReminder, snooze_button),
+        on_button(DoneReminder, done_button),
+    ]

@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import BUNDLED_KNOWLEDGE
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.storage import Storage
+from bot.store import SqlStore, open_sqlite
 
 WriteKb = Callable[[dict[str, str]], Path]
 
@@ -135,8 +135,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def storage() -> AsyncIterator[Storage]:
+async def store() -> AsyncIterator[SqlStore]:
     """A fresh, fully migrated in-memory database."""
-    storage = await Storage.open(":memory:")
-    yield storage
-    await storage.close()
+    store = await open_sqlite(":memory:")
+    yield store
+    await store.close()

@@ -116,7 +116,7 @@ def test_broken_knowledge_stops_ask_with_a_pointer(
 def test_chat_reads_stdin_and_answers() -> None:
     """The README's promise: printf 'can I apply for both CIR and ALT?\\n' | jetbot chat."""
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
+        [str(Path(sys.executable).with_name("jetbot")), "chat"],
         input="can I apply for both CIR and ALT?\n",
         capture_output=True,
         text=True,

@@ -12,10 +12,10 @@ import bot.cli
 from bot.cli import main
 from bot.config import BUNDLED_KNOWLEDGE
 from bot.evaluation import LabelledQuestion, load_questions
-from bot.insights import record_question, record_vote
+from bot.insights import record_question
 from bot.knowledge import Topic
 from bot.matcher import Match, Outcome
-from bot.storage import NewReminder, Storage
+from bot.store import NewReminder, open_sqlite
 from tests.conftest import NOW
 
 UNANSWERED = [
@@ -37,25 +37,25 @@ class FrozenDatetime(datetime):
 
 
 async def populate(path: Path) -> None:
-    storage = await Storage.open(path)
+    store = await open_sqlite(path)
     try:
-        await storage.touch_user(1, 1, NOW - timedelta(days=1))
-        await storage.set_stage(1, "interview", None, None, [], NOW)
-        await storage.touch_user(2, 2, NOW - timedelta(days=20))
-        await storage.touch_user(3, 3, NOW)
-        await storage.mark_inactive(3)
-        await storage.add_reminders(
+        await store.touch_user(1, 1, NOW - timedelta(days=1))
+        await store.set_stage(1, "interview", None, None, [], NOW)
+        await store.touch_user(2, 2, NOW - timedelta(days=20))
+        await store.touch_user(3, 3, NOW)
+        await store.mark_inactive(3)
+        await store.add_reminders(
             [NewReminder(1, 1, "Bring passport", NOW + timedelta(days=1), "UTC")], NOW
         )
         fallback = Match(Outcome.FALLBACK, 12.0)
         for text, times in UNANSWERED:
             for _ in range(times):
-                await record_question(storage, text, fallback, NOW - timedelta(hours=2))
+                await record_question(store, text, fallback, NOW - timedelta(hours=2))
         answered = Match(Outcome.ANSWER, 90.0, topic=ALT)
-        await record_question(storage, "what is an alt", answered, NOW)
-        await record_vote(storage, "positions.alt", True, NOW)
+        await record_question(store, "what is an alt", answered, NOW)
+        await store.record_vote("positions.alt", True, "voter", NOW)
     finally:
-        await storage.close()
+        await store.close()
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def populated(database: Path) -> Path:
 @pytest.fixture
 def empty(database: Path) -> Path:
     async def create() -> None:
-        await (await Storage.open(database)).close()
+        await (await open_sqlite(database)).close()
 
     asyncio.run(create())
     return database

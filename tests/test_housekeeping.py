@@ -11,13 +11,13 @@ import pytest
 
 from bot import housekeeping
 from bot.answers import Answers
-from bot.broadcasts import SYSTEM, audit_log, confirm, draft
 from bot.config import BUNDLED_KNOWLEDGE
 from bot.housekeeping import Housekeeper, ReloadResult, scan
 from bot.insights import record_question
 from bot.knowledge import Location, Problem
 from bot.matcher import Match, Outcome
-from bot.storage import Kind, Storage
+from bot.store import Kind, SqlStore
+from bot.store.staff import SYSTEM
 from tests.conftest import NOW, Clock
 
 STAFF = frozenset({901, 902})
@@ -72,14 +72,14 @@ def wake() -> Wake:
 
 
 def keeper(
-    storage: Storage,
+    store: SqlStore,
     answers: Answers,
     knowledge: Path,
     wake: Wake,
     clock: Clock,
     staff: frozenset[int] = frozenset(),
 ) -> Housekeeper:
-    return Housekeeper(storage, answers, knowledge, staff, 180, wake, clock)
+    return Housekeeper(store, answers, knowledge, staff, 180, wake, clock)
 
 
 def answered_topic(answers: Answers, question: str) -> str | None:
@@ -87,8 +87,8 @@ def answered_topic(answers: Answers, question: str) -> str | None:
     return match.topic.id if match.outcome is Outcome.ANSWER and match.topic else None
 
 
-async def notices(storage: Storage) -> list[tuple[int, str]]:
-    rows = await storage.fetch(
+async def notices(store: SqlStore) -> list[tuple[int, str]]:
+    rows = await store.fetch(
         "SELECT user_id, text FROM reminders WHERE kind = ? ORDER BY user_id", (Kind.NOTICE,)
     )
     return [(row[0], row[1]) for row in rows]
@@ -128,9 +128,9 @@ def test_scan_sees_edits_additions_and_deletions(knowledge: Path) -> None:
 
 
 async def test_no_change_no_reload(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     snapshot = answers.current
     for _ in range(3):
         assert await house.watch() is None
@@ -138,9 +138,9 @@ async def test_no_change_no_reload(
 
 
 async def test_a_new_topic_file_is_loaded_once_it_has_settled(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     topics = len(answers.current.kb.topics)
     assert answered_topic(answers, "when is the embassy open day?") is None
     (knowledge / "open-day.yaml").write_text(NEW_TOPIC, encoding="utf-8")
@@ -154,9 +154,9 @@ async def test_a_new_topic_file_is_loaded_once_it_has_settled(
 
 
 async def test_a_file_still_being_written_waits(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     path = knowledge / "open-day.yaml"
     path.write_text(NEW_TOPIC[:40], encoding="utf-8")
     assert await house.watch() is None
@@ -168,9 +168,9 @@ async def test_a_file_still_being_written_waits(
 
 
 async def test_a_broken_file_is_reported_and_the_old_knowledge_keeps_serving(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     snapshot = answers.current
     broken = knowledge / "open-day.yaml"
     broken.write_text(BROKEN_TOPIC, encoding="utf-8")
@@ -198,11 +198,11 @@ async def test_a_broken_file_is_reported_and_the_old_knowledge_keeps_serving(
 
 
 async def test_a_deleted_file_is_noticed(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
     (knowledge / "open-day.yaml").write_text(NEW_TOPIC, encoding="utf-8")
     answers = Answers.load(knowledge)
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     topics = len(answers.current.kb.topics)
     (knowledge / "open-day.yaml").unlink()
     assert await house.watch() is None
@@ -211,9 +211,9 @@ async def test_a_deleted_file_is_noticed(
 
 
 async def test_reload_by_hand_needs_no_settling(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     (knowledge / "open-day.yaml").write_text(NEW_TOPIC, encoding="utf-8")
     result = await house.reload()
     assert result.ok
@@ -253,129 +253,129 @@ def test_describe_shows_at_most_fifteen_problems() -> None:
 
 
 async def test_round_tells_every_staff_member_about_a_reload(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock, staff=STAFF)
+    house = keeper(store, answers, knowledge, wake, clock, staff=STAFF)
     (knowledge / "open-day.yaml").write_text(NEW_TOPIC, encoding="utf-8")
     await house.round()
-    assert await notices(storage) == []
+    assert await notices(store) == []
     assert wake.calls == 0
     await house.round()
     text = f"Knowledge base reloaded: {len(answers.current.kb.topics)} topics."
-    assert await notices(storage) == [(901, text), (902, text)]
+    assert await notices(store) == [(901, text), (902, text)]
     assert wake.calls == 1
-    [(at, staff, action, detail)] = await audit_log(storage)
-    assert (at, staff, action, detail) == (
-        int(clock.now.timestamp()),
+    [entry] = await store.audit_log()
+    assert (entry.at, entry.staff_id, entry.action, entry.detail) == (
+        clock.now.replace(microsecond=0),
         SYSTEM,
         "reload (file change)",
         text,
     )
     await house.round()
-    assert len(await notices(storage)) == 2
+    assert len(await notices(store)) == 2
     assert wake.calls == 1
 
 
 async def test_round_reports_a_failed_reload_to_staff(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock, staff=STAFF)
+    house = keeper(store, answers, knowledge, wake, clock, staff=STAFF)
     broken = knowledge / "open-day.yaml"
     broken.write_text(BROKEN_TOPIC, encoding="utf-8")
     await house.round()
     await house.round()
-    sent = await notices(storage)
+    sent = await notices(store)
     assert [user for user, _ in sent] == [901, 902]
     for _, text in sent:
         assert text.startswith("Knowledge base NOT reloaded:")
         assert f"{broken}:{BROKEN_LINE}:" in text
-    [(_, _, action, detail)] = await audit_log(storage)
-    assert action == "reload (file change)"
-    assert "NOT reloaded" in detail
+    [entry] = await store.audit_log()
+    assert entry.action == "reload (file change)"
+    assert "NOT reloaded" in entry.detail
     assert wake.calls == 1
 
 
 async def test_round_without_staff_audits_but_notifies_no_one(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     (knowledge / "open-day.yaml").write_text(NEW_TOPIC, encoding="utf-8")
     await house.round()
     await house.round()
-    assert await notices(storage) == []
-    assert [action for _, _, action, _ in await audit_log(storage)] == ["reload (file change)"]
+    assert await notices(store) == []
+    assert [entry.action for entry in await store.audit_log()] == ["reload (file change)"]
     assert wake.calls == 0
 
 
 async def test_round_releases_a_due_announcement_from_a_new_file(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
     for user_id in (1, 2):
-        await storage.touch_user(user_id, user_id, NOW)
-    house = keeper(storage, answers, knowledge, wake, clock)
+        await store.touch_user(user_id, user_id, NOW)
+    house = keeper(store, answers, knowledge, wake, clock)
     (knowledge / "announcements.yaml").write_text(ANNOUNCEMENTS, encoding="utf-8")
     await house.round()
     assert wake.calls == 0
     await house.round()
-    rows = await storage.fetch(
+    rows = await store.fetch(
         "SELECT user_id, text FROM reminders WHERE kind = ? ORDER BY user_id", (Kind.BROADCAST,)
     )
     text = "The online information session starts in one hour."
     assert [(row[0], row[1]) for row in rows] == [(1, text), (2, text)]
     assert wake.calls == 1
-    actions = [action for _, _, action, _ in await audit_log(storage)]
+    actions = [entry.action for entry in await store.audit_log()]
     assert sorted(actions) == ["announcement sent", "reload (file change)"]
     await house.round()
-    assert len(await storage.fetch("SELECT id FROM reminders")) == 2
+    assert len(await store.fetch("SELECT id FROM reminders")) == 2
     assert wake.calls == 1
 
 
 async def test_round_releases_an_announcement_when_its_time_comes(
-    storage: Storage, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    await storage.touch_user(1, 1, NOW)
+    await store.touch_user(1, 1, NOW)
     (knowledge / "announcements.yaml").write_text(ANNOUNCEMENTS, encoding="utf-8")
     answers = Answers.load(knowledge)
     clock.now = NOW - timedelta(hours=1)
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     await house.round()
-    assert await storage.fetch("SELECT id FROM reminders") == []
+    assert await store.fetch("SELECT id FROM reminders") == []
     assert wake.calls == 0
     clock.now = NOW
     await house.round()
-    assert len(await storage.fetch("SELECT id FROM reminders")) == 1
+    assert len(await store.fetch("SELECT id FROM reminders")) == 1
     assert wake.calls == 1
 
 
 async def test_round_reports_a_finished_broadcast(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    await storage.touch_user(1, 1, NOW)
-    new = await draft(storage, 901, None, "Hello", NOW)
-    assert await confirm(storage, new.id, 901, NOW) == 1
-    house = keeper(storage, answers, knowledge, wake, clock, staff=STAFF)
+    await store.touch_user(1, 1, NOW)
+    new = await store.draft_broadcast(901, None, "Hello", NOW)
+    assert await store.confirm_broadcast(new.id, 901, NOW) == 1
+    house = keeper(store, answers, knowledge, wake, clock, staff=STAFF)
     await house.round()
-    assert await notices(storage) == []
-    [delivery] = await storage.claim_due("w", NOW, 10)
-    await storage.mark_sent(delivery.id, "w", NOW)
+    assert await notices(store) == []
+    [delivery] = await store.claim_due("w", NOW, 10)
+    await store.mark_sent(delivery.id, "w", NOW)
     await house.round()
-    assert await notices(storage) == [
+    assert await notices(store) == [
         (901, f"Broadcast #{new.id} finished: 1 sent, 0 blocked the bot, 0 failed.")
     ]
     assert wake.calls == 1
 
 
 async def test_round_purges_old_question_text_hourly(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
     fallback = Match(Outcome.FALLBACK, 10.0)
 
     async def texts() -> list[str | None]:
-        return [row[0] for row in await storage.fetch("SELECT text FROM questions ORDER BY id")]
+        return [row[0] for row in await store.fetch("SELECT text FROM questions ORDER BY id")]
 
-    await record_question(storage, "old", fallback, NOW - timedelta(days=181))
-    await record_question(storage, "recent", fallback, NOW - timedelta(days=180, minutes=-10))
-    house = keeper(storage, answers, knowledge, wake, clock)
+    await record_question(store, "old", fallback, NOW - timedelta(days=181))
+    await record_question(store, "recent", fallback, NOW - timedelta(days=180, minutes=-10))
+    house = keeper(store, answers, knowledge, wake, clock)
     await house.round()
     assert await texts() == [None, "recent"]
     clock.now = NOW + timedelta(minutes=30)  # "recent" is now past the retention too
@@ -388,16 +388,16 @@ async def test_round_purges_old_question_text_hourly(
 
 
 async def test_start_runs_rounds_until_stopped(
-    storage: Storage,
+    store: SqlStore,
     knowledge: Path,
     wake: Wake,
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(housekeeping, "INTERVAL", 0.001)
-    await storage.touch_user(1, 1, NOW)
+    await store.touch_user(1, 1, NOW)
     (knowledge / "announcements.yaml").write_text(ANNOUNCEMENTS, encoding="utf-8")
-    house = keeper(storage, Answers.load(knowledge), knowledge, wake, clock)
+    house = keeper(store, Answers.load(knowledge), knowledge, wake, clock)
     house.start()
     try:
         async with asyncio.timeout(5):
@@ -411,9 +411,9 @@ async def test_start_runs_rounds_until_stopped(
 
 
 async def test_a_removed_knowledge_directory_keeps_the_old_knowledge(
-    storage: Storage, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
-    house = keeper(storage, answers, knowledge, wake, clock)
+    house = keeper(store, answers, knowledge, wake, clock)
     snapshot = answers.current
     shutil.rmtree(knowledge)
     assert await house.watch() is None

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from bot.push import (
-    LATE_AFTER,
     MAX_ATTEMPTS,
     STALE_AFTER,
     Blocked,
@@ -24,7 +23,8 @@ from bot.push import (
     Uncertain,
 )
 from bot.replies import Reply
-from bot.storage import NewReminder, Status, Storage
+from bot.replies.pushes import LATE_AFTER
+from bot.store import NewReminder, SqlStore, Status, open_sqlite
 from tests.conftest import Clock
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
@@ -82,30 +82,30 @@ def sender() -> FakeSender:
     return FakeSender()
 
 
-def make_pusher(storage: Storage, sender: FakeSender, clock: Clock, **options: Any) -> Pusher:
+def make_pusher(store: SqlStore, sender: FakeSender, clock: Clock, **options: Any) -> Pusher:
     settings: dict[str, Any] = {"per_chat_interval": 0, "backoff_base": 60.0, "rate": 1000}
-    return Pusher(storage, sender, clock=clock, **{**settings, **options})
+    return Pusher(store, sender, clock=clock, **{**settings, **options})
 
 
 @pytest.fixture
-def pusher(storage: Storage, sender: FakeSender, clock: Clock) -> Pusher:
-    return make_pusher(storage, sender, clock)
+def pusher(store: SqlStore, sender: FakeSender, clock: Clock) -> Pusher:
+    return make_pusher(store, sender, clock)
 
 
 async def add(
-    storage: Storage,
+    store: SqlStore,
     user_id: int = 1,
     due: datetime = NOW,
     text: str = "Bring passport",
 ) -> int:
-    await storage.touch_user(user_id, 100 + user_id, NOW - timedelta(days=1))
+    await store.touch_user(user_id, 100 + user_id, NOW - timedelta(days=1))
     new = NewReminder(user_id, 100 + user_id, text, due, ZONE)
-    [new_id] = await storage.add_reminders([new], NOW - timedelta(days=1))
+    [new_id] = await store.add_reminders([new], NOW - timedelta(days=1))
     return new_id
 
 
-async def state(storage: Storage, reminder_id: int) -> tuple[Status, int, str | None]:
-    reminder = await storage.get_reminder(reminder_id)
+async def state(store: SqlStore, reminder_id: int) -> tuple[Status, int, str | None]:
+    reminder = await store.get_reminder(reminder_id)
     assert reminder is not None
     return reminder.status, reminder.attempts, reminder.last_error
 
@@ -121,21 +121,21 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 
 
 async def test_due_reminders_are_sent_and_marked(
-    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+    store: SqlStore, sender: FakeSender, pusher: Pusher, clock: Clock
 ) -> None:
-    first = await add(storage, 1, NOW - timedelta(seconds=30))
-    second = await add(storage, 2, NOW, "Call the embassy")
-    later = await add(storage, 1, NOW + timedelta(minutes=1))
+    first = await add(store, 1, NOW - timedelta(seconds=30))
+    second = await add(store, 2, NOW, "Call the embassy")
+    later = await add(store, 1, NOW + timedelta(minutes=1))
     assert await pusher.run_once() == 2
     assert sorted((chat, text) for chat, text, _ in sender.sent) == [
         (101, "⏰ Bring passport"),
         (102, "⏰ Call the embassy"),
     ]
     for reminder_id in (first, second):
-        reminder = await storage.get_reminder(reminder_id)
+        reminder = await store.get_reminder(reminder_id)
         assert reminder is not None
         assert (reminder.status, reminder.sent_at, reminder.attempts) == (Status.SENT, NOW, 1)
-    assert await state(storage, later) == (Status.PENDING, 0, None)
+    assert await state(store, later) == (Status.PENDING, 0, None)
     assert await pusher.run_once() == 0
     clock.now = NOW + timedelta(minutes=1)
     assert await pusher.run_once() == 1
@@ -143,9 +143,9 @@ async def test_due_reminders_are_sent_and_marked(
 
 
 async def test_reply_has_snooze_and_done_buttons(
-    storage: Storage, sender: FakeSender, pusher: Pusher
+    store: SqlStore, sender: FakeSender, pusher: Pusher
 ) -> None:
-    reminder_id = await add(storage)
+    reminder_id = await add(store)
     await pusher.run_once()
     [reply] = sender.replies
     [row] = reply.buttons
@@ -156,9 +156,9 @@ async def test_reply_has_snooze_and_done_buttons(
 
 
 async def test_reminder_text_is_escaped(
-    storage: Storage, sender: FakeSender, pusher: Pusher
+    store: SqlStore, sender: FakeSender, pusher: Pusher
 ) -> None:
-    await add(storage, text="<b>bold</b> & co")
+    await add(store, text="<b>bold</b> & co")
     await pusher.run_once()
     assert sender.sent[0][1] == "⏰ &lt;b&gt;bold&lt;/b&gt; &amp; co"
 
@@ -175,10 +175,10 @@ async def test_reminder_text_is_escaped(
     ],
 )
 async def test_late_reminder_says_when_it_was_due(
-    storage: Storage, sender: FakeSender, pusher: Pusher, late: timedelta, noted: bool
+    store: SqlStore, sender: FakeSender, pusher: Pusher, late: timedelta, noted: bool
 ) -> None:
     due = datetime(2027, 7, 1, 8, 0, tzinfo=UTC)  # 09:00 in London (BST)
-    await add(storage, due=due)
+    await add(store, due=due)
     pusher.clock = Clock(due + late)
     await pusher.run_once()
     [(_, text, _)] = sender.sent
@@ -192,12 +192,12 @@ async def test_late_reminder_says_when_it_was_due(
 
 
 async def test_flood_wait_retries_without_an_attempt(
-    storage: Storage, sender: FakeSender, pusher: Pusher
+    store: SqlStore, sender: FakeSender, pusher: Pusher
 ) -> None:
-    reminder_id = await add(storage)
+    reminder_id = await add(store)
     sender.fail(101, FloodWait(30))
     assert await pusher.run_once() == 1
-    reminder = await storage.get_reminder(reminder_id)
+    reminder = await store.get_reminder(reminder_id)
     assert reminder is not None
     assert (reminder.status, reminder.attempts) == (Status.PENDING, 0)
     assert reminder.last_error == "flood wait 30 s"
@@ -207,31 +207,31 @@ async def test_flood_wait_retries_without_an_attempt(
 
 
 async def test_flood_wait_delays_all_sends(
-    storage: Storage, sender: FakeSender, pusher: Pusher
+    store: SqlStore, sender: FakeSender, pusher: Pusher
 ) -> None:
-    flooded = await add(storage, 1)
-    other = await add(storage, 2)
+    flooded = await add(store, 1)
+    other = await add(store, 2)
     sender.fail(101, FloodWait(0.3))
     assert await pusher.run_once() == 2
     [(_, flood_at)] = sender.raised
     [(chat, _, sent_at)] = sender.sent
     assert chat == 102
     assert sent_at - flood_at >= 0.3 - 1e-6
-    assert await state(storage, other) == (Status.SENT, 1, None)
-    assert await state(storage, flooded) == (Status.PENDING, 0, "flood wait 0.3 s")
+    assert await state(store, other) == (Status.SENT, 1, None)
+    assert await state(store, flooded) == (Status.PENDING, 0, "flood wait 0.3 s")
     # Due again at once (the wait was under a second): sent, with its first attempt.
     assert await pusher.run_once() == 1
-    assert await state(storage, flooded) == (Status.SENT, 1, None)
+    assert await state(store, flooded) == (Status.SENT, 1, None)
     assert sender.sent_ids() == [other, flooded]
 
 
 async def test_flood_wait_delays_the_next_round(
-    storage: Storage, sender: FakeSender, pusher: Pusher
+    store: SqlStore, sender: FakeSender, pusher: Pusher
 ) -> None:
-    await add(storage, 1)
+    await add(store, 1)
     sender.fail(101, FloodWait(0.25))
     await pusher.run_once()
-    await add(storage, 2)
+    await add(store, 2)
     await pusher.run_once()
     [(_, flood_at)] = sender.raised
     assert all(sent_at - flood_at >= 0.25 - 1e-6 for _, _, sent_at in sender.sent)
@@ -239,14 +239,14 @@ async def test_flood_wait_delays_the_next_round(
 
 
 async def test_transient_errors_back_off_then_fail(
-    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+    store: SqlStore, sender: FakeSender, pusher: Pusher, clock: Clock
 ) -> None:
-    reminder_id = await add(storage)
+    reminder_id = await add(store)
     sender.fail(101, *(Transient("502 Bad Gateway") for _ in range(MAX_ATTEMPTS + 3)))
     delays = []
     for attempt in range(1, MAX_ATTEMPTS):
         assert await pusher.run_once() == 1
-        reminder = await storage.get_reminder(reminder_id)
+        reminder = await store.get_reminder(reminder_id)
         assert reminder is not None
         assert (reminder.status, reminder.attempts) == (Status.PENDING, attempt)
         assert reminder.last_error == "error: 502 Bad Gateway"
@@ -256,42 +256,42 @@ async def test_transient_errors_back_off_then_fail(
         clock.now = reminder.run_at
     assert delays == [60, 120, 240, 480]
     assert await pusher.run_once() == 1
-    reminder = await storage.get_reminder(reminder_id)
+    reminder = await store.get_reminder(reminder_id)
     assert reminder is not None
     assert (reminder.status, reminder.attempts) == (Status.FAILED, MAX_ATTEMPTS)
     assert reminder.last_error == f"error after {MAX_ATTEMPTS} attempts: 502 Bad Gateway"
     assert reminder.sent_at is None
-    assert await storage.user_reminders(1) == [reminder]  # kept and listed
+    assert await store.user_reminders(1) == [reminder]  # kept and listed
     assert sender.calls == [101] * MAX_ATTEMPTS
     assert sender.sent == []
     clock.now += timedelta(days=1)
     assert await pusher.run_once() == 0
 
 
-async def test_backoff_is_capped(storage: Storage, sender: FakeSender, clock: Clock) -> None:
-    pusher = make_pusher(storage, sender, clock, backoff_base=500.0)
-    reminder_id = await add(storage)
+async def test_backoff_is_capped(store: SqlStore, sender: FakeSender, clock: Clock) -> None:
+    pusher = make_pusher(store, sender, clock, backoff_base=500.0)
+    reminder_id = await add(store)
     sender.fail(101, Transient("a"), Transient("b"))
     await pusher.run_once()
-    first = await storage.get_reminder(reminder_id)
+    first = await store.get_reminder(reminder_id)
     assert first is not None
     assert first.run_at == NOW + timedelta(seconds=500)
     clock.now = first.run_at
     await pusher.run_once()
-    second = await storage.get_reminder(reminder_id)
+    second = await store.get_reminder(reminder_id)
     assert second is not None
     assert second.run_at == clock.now + timedelta(seconds=600)  # 1000 s capped at 600
 
 
 async def test_transient_then_success(
-    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+    store: SqlStore, sender: FakeSender, pusher: Pusher, clock: Clock
 ) -> None:
-    reminder_id = await add(storage)
+    reminder_id = await add(store)
     sender.fail(101, Transient("connection reset"))
     await pusher.run_once()
     clock.now += timedelta(seconds=60)
     assert await pusher.run_once() == 1
-    reminder = await storage.get_reminder(reminder_id)
+    reminder = await store.get_reminder(reminder_id)
     assert reminder is not None
     assert (reminder.status, reminder.attempts, reminder.last_error) == (Status.SENT, 2, None)
     assert reminder.sent_at == clock.now
@@ -299,28 +299,28 @@ async def test_transient_then_success(
 
 
 async def test_uncertain_is_retried(
-    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+    store: SqlStore, sender: FakeSender, pusher: Pusher, clock: Clock
 ) -> None:
-    reminder_id = await add(storage)
+    reminder_id = await add(store)
     sender.fail(101, Uncertain("timed out"))
     await pusher.run_once()
-    assert await state(storage, reminder_id) == (Status.PENDING, 1, "timed out: timed out")
+    assert await state(store, reminder_id) == (Status.PENDING, 1, "timed out: timed out")
     clock.now += timedelta(seconds=60)
     await pusher.run_once()
-    assert await state(storage, reminder_id) == (Status.SENT, 2, None)
+    assert await state(store, reminder_id) == (Status.SENT, 2, None)
     assert sender.calls == [101, 101]
     assert sender.sent_ids() == [reminder_id]
 
 
 async def test_uncertain_every_time_fails_after_max_attempts(
-    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+    store: SqlStore, sender: FakeSender, pusher: Pusher, clock: Clock
 ) -> None:
-    reminder_id = await add(storage)
+    reminder_id = await add(store)
     sender.fail(101, *(Uncertain("read timeout") for _ in range(MAX_ATTEMPTS)))
     for _ in range(MAX_ATTEMPTS):
         assert await pusher.run_once() == 1
         clock.now += timedelta(hours=1)
-    assert await state(storage, reminder_id) == (
+    assert await state(store, reminder_id) == (
         Status.FAILED,
         MAX_ATTEMPTS,
         f"timed out after {MAX_ATTEMPTS} attempts: read timeout",
@@ -328,41 +328,40 @@ async def test_uncertain_every_time_fails_after_max_attempts(
 
 
 async def test_rejected_fails_at_once(
-    storage: Storage, sender: FakeSender, pusher: Pusher, clock: Clock
+    store: SqlStore, sender: FakeSender, pusher: Pusher, clock: Clock
 ) -> None:
-    reminder_id = await add(storage)
+    reminder_id = await add(store)
     sender.fail(101, Rejected("Bad Request: chat not found"))
     await pusher.run_once()
-    assert await state(storage, reminder_id) == (
+    assert await state(store, reminder_id) == (
         Status.FAILED,
         1,
         "rejected: Bad Request: chat not found",
     )
-    assert [r.id for r in await storage.user_reminders(1)] == [reminder_id]
+    assert [r.id for r in await store.user_reminders(1)] == [reminder_id]
     clock.now += timedelta(days=1)
     assert await pusher.run_once() == 0
     assert sender.calls == [101]
 
 
 async def test_blocked_pauses_that_user_only(
-    storage: Storage, sender: FakeSender, pusher: Pusher
+    store: SqlStore, sender: FakeSender, pusher: Pusher
 ) -> None:
-    blocked_now = await add(storage, 1)
-    blocked_later = await add(storage, 1, NOW + timedelta(days=1))
-    others = [await add(storage, user_id) for user_id in (2, 3, 4)]
+    blocked_now = await add(store, 1)
+    blocked_later = await add(store, 1, NOW + timedelta(days=1))
+    others = [await add(store, user_id) for user_id in (2, 3, 4)]
     sender.fail(101, Blocked("Forbidden: bot was blocked by the user"))
     assert await pusher.run_once() == 4
-    user = await storage.get_user(1)
+    user = await store.get_user(1)
     assert user is not None
     assert not user.active
-    assert await state(storage, blocked_now) == (Status.PAUSED, 1, None)
-    assert await state(storage, blocked_later) == (Status.PAUSED, 0, None)
+    assert await state(store, blocked_now) == (Status.PAUSED, 1, None)
+    assert await state(store, blocked_later) == (Status.PAUSED, 0, None)
     for reminder_id in others:
-        assert (await state(storage, reminder_id))[0] is Status.SENT
+        assert (await state(store, reminder_id))[0] is Status.SENT
     assert sorted(sender.sent_ids()) == others
     # Writing to the bot again resumes both.
-    _, resumed = await storage.touch_user(1, 101, NOW)
-    assert resumed == 2
+    assert (await store.touch_user(1, 101, NOW)).resumed == 2
     assert await pusher.run_once() == 1
     assert sender.sent_ids()[-1] == blocked_now
 
@@ -370,11 +369,11 @@ async def test_blocked_pauses_that_user_only(
 # -- pacing ----------------------------------------------------------------------------------
 
 
-async def test_per_chat_interval(storage: Storage, sender: FakeSender, clock: Clock) -> None:
-    pusher = make_pusher(storage, sender, clock, per_chat_interval=0.5)
-    await add(storage, 1, text="first")
-    await add(storage, 1, text="second")
-    await add(storage, 2, text="elsewhere")
+async def test_per_chat_interval(store: SqlStore, sender: FakeSender, clock: Clock) -> None:
+    pusher = make_pusher(store, sender, clock, per_chat_interval=0.5)
+    await add(store, 1, text="first")
+    await add(store, 1, text="second")
+    await add(store, 2, text="elsewhere")
     assert await pusher.run_once() == 2  # one per chat in a round
     assert await pusher.run_once() == 1
     sent = {text: at for _, text, at in sender.sent}
@@ -383,12 +382,12 @@ async def test_per_chat_interval(storage: Storage, sender: FakeSender, clock: Cl
 
 
 async def test_per_chat_interval_holds_across_rounds(
-    storage: Storage, sender: FakeSender, clock: Clock
+    store: SqlStore, sender: FakeSender, clock: Clock
 ) -> None:
-    pusher = make_pusher(storage, sender, clock, per_chat_interval=0.3)
-    await add(storage, 1, text="first")
+    pusher = make_pusher(store, sender, clock, per_chat_interval=0.3)
+    await add(store, 1, text="first")
     await pusher.run_once()
-    await add(storage, 1, text="second")
+    await add(store, 1, text="second")
     await pusher.run_once()
     [(_, _, first), (_, _, second)] = sender.sent
     assert second - first >= 0.29
@@ -428,12 +427,12 @@ async def test_sliding_window_spaces_grants_evenly() -> None:
 
 
 async def test_pusher_rate_limits_overall(
-    storage: Storage, sender: FakeSender, clock: Clock
+    store: SqlStore, sender: FakeSender, clock: Clock
 ) -> None:
-    pusher = make_pusher(storage, sender, clock, rate=4)
+    pusher = make_pusher(store, sender, clock, rate=4)
     pusher.window = SlidingWindow(4, period=0.2)
     for user_id in range(1, 11):
-        await add(storage, user_id)
+        await add(store, user_id)
     assert await pusher.run_once() == 10
     times = sorted(at for _, _, at in sender.sent)
     assert times[-1] - times[0] >= 0.4 - 0.01
@@ -443,47 +442,47 @@ async def test_pusher_rate_limits_overall(
 # -- workers ---------------------------------------------------------------------------------
 
 
-async def test_stop_releases_unsent_claims(storage: Storage, clock: Clock) -> None:
+async def test_stop_releases_unsent_claims(store: SqlStore, clock: Clock) -> None:
     sender = GatedSender()
-    pusher = make_pusher(storage, sender, clock)
-    ids = [await add(storage, user, text=f"r{user}") for user in range(1, 4)]
+    pusher = make_pusher(store, sender, clock)
+    ids = [await add(store, user, text=f"r{user}") for user in range(1, 4)]
     pusher.start()
     await asyncio.wait_for(sender.entered.wait(), timeout=5)
-    assert [(await state(storage, i))[0] for i in ids] == [Status.SENDING] * 3
+    assert [(await state(store, i))[0] for i in ids] == [Status.SENDING] * 3
     await pusher.stop(grace=0.1)  # the sends never finish: cut them and hand back
     assert pusher.task is None
-    assert [(await state(storage, i))[0] for i in ids] == [Status.PENDING] * 3
-    rows = await storage.fetch("SELECT claimed_by FROM reminders")
+    assert [(await state(store, i))[0] for i in ids] == [Status.PENDING] * 3
+    rows = await store.fetch("SELECT claimed_by FROM reminders")
     assert [row[0] for row in rows] == [None] * 3
-    assert await storage.fetch("SELECT id FROM workers") == []
+    assert await store.fetch("SELECT id FROM workers") == []
     assert sender.sent == []
 
 
-async def test_stop_lets_sends_under_way_finish(storage: Storage, clock: Clock) -> None:
+async def test_stop_lets_sends_under_way_finish(store: SqlStore, clock: Clock) -> None:
     """A deploy must not repeat messages: sends in flight complete and are marked sent."""
     sender = GatedSender()
-    pusher = make_pusher(storage, sender, clock)
-    [reminder] = [await add(storage, 1, text="in flight")]
+    pusher = make_pusher(store, sender, clock)
+    [reminder] = [await add(store, 1, text="in flight")]
     pusher.start()
     await asyncio.wait_for(sender.entered.wait(), timeout=5)
     stopping = asyncio.create_task(pusher.stop(grace=5))
     await asyncio.sleep(0.05)
     sender.gate.set()
     await stopping
-    assert (await state(storage, reminder))[0] is Status.SENT
+    assert (await state(store, reminder))[0] is Status.SENT
     assert [text for _, text, _ in sender.sent] == ["⏰ in flight"]
 
 
 async def test_started_pusher_delivers_and_wakes_up(
-    storage: Storage, sender: FakeSender, clock: Clock
+    store: SqlStore, sender: FakeSender, clock: Clock
 ) -> None:
-    pusher = make_pusher(storage, sender, clock, tick=30)
-    first = await add(storage)
+    pusher = make_pusher(store, sender, clock, tick=30)
+    first = await add(store)
     pusher.start()
     try:
         await until(lambda: len(sender.sent) == 1)
         await asyncio.sleep(0.05)  # now idle, for up to 30 s
-        second = await add(storage, 2)
+        second = await add(store, 2)
         pusher.wake()
         await until(lambda: len(sender.sent) == 2)
     finally:
@@ -492,15 +491,15 @@ async def test_started_pusher_delivers_and_wakes_up(
 
 
 async def test_run_survives_a_failed_round(
-    storage: Storage,
+    store: SqlStore,
     sender: FakeSender,
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    pusher = make_pusher(storage, sender, clock, tick=0.01)
-    await add(storage)
-    claim_due = storage.claim_due
+    pusher = make_pusher(store, sender, clock, tick=0.01)
+    await add(store)
+    claim_due = store.claim_due
     failures = [RuntimeError("database is locked")]
 
     async def flaky(*args: Any) -> Any:
@@ -508,7 +507,7 @@ async def test_run_survives_a_failed_round(
             raise failures.pop()
         return await claim_due(*args)
 
-    monkeypatch.setattr(storage, "claim_due", flaky)
+    monkeypatch.setattr(store, "claim_due", flaky)
     pusher.start()
     try:
         await until(lambda: len(sender.sent) == 1)
@@ -522,7 +521,7 @@ async def test_two_pushers_deliver_each_reminder_once(
     tmp_path: Path, clock: Clock, connections: int
 ) -> None:
     path = tmp_path / "bot.sqlite3"
-    storages = [await Storage.open(path) for _ in range(connections)]
+    storages = [await open_sqlite(path) for _ in range(connections)]
     try:
         ids = [await add(storages[0], i % 7 + 1, text=f"r{i}") for i in range(120)]
         senders = [FakeSender(), FakeSender()]
@@ -535,19 +534,17 @@ async def test_two_pushers_deliver_each_reminder_once(
         statuses = await storages[-1].fetch("SELECT status, count(*) FROM reminders GROUP BY 1")
         assert [tuple(row) for row in statuses] == [("sent", 120)]
     finally:
-        for storage in storages:
-            await storage.close()
+        for store in storages:
+            await store.close()
 
 
-async def test_live_worker_in_a_long_round_keeps_its_claims(
-    storage: Storage, clock: Clock
-) -> None:
+async def test_live_worker_in_a_long_round_keeps_its_claims(store: SqlStore, clock: Clock) -> None:
     # Worker A's round outlasts STALE_AFTER (here: the per-chat interval for a chat with
     # several due reminders; a long flood wait does the same) while worker B runs a round.
     slow_sender, other_sender = FakeSender(), FakeSender()
-    slow = make_pusher(storage, slow_sender, clock, per_chat_interval=0.5)
-    other = make_pusher(storage, other_sender, clock)
-    ids = [await add(storage, 1, text=f"r{i}") for i in range(2)]
+    slow = make_pusher(store, slow_sender, clock, per_chat_interval=0.5)
+    other = make_pusher(store, other_sender, clock)
+    ids = [await add(store, 1, text=f"r{i}") for i in range(2)]
     slow_round = asyncio.create_task(slow.run_once())
     await until(lambda: len(slow_sender.sent) == 1)
     clock.now = NOW + timedelta(seconds=STALE_AFTER + 1)

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.knowledge import StageReminder
-from bot.reminders import default_due
 from bot.timeparse import (
     MAX_TEXT_LENGTH,
     InputError,
@@ -18,6 +17,7 @@ from bot.timeparse import (
     parse_remind,
     parse_zone,
 )
+from bot.tracking import default_due
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
 LONDON = ZoneInfo("Europe/London")

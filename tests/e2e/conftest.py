@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -10,15 +11,17 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application
 
 from bot.answers import Answers
-from bot.app import build_application, running
+from bot.clock import utc_now
 from bot.config import BUNDLED_KNOWLEDGE, Secret, Settings
-from bot.reminders import utc_now
+from handlers.app import build_application, running
+from handlers.context import BotApp
 from tests.e2e.botapi import BotApiServer
 
 TOKEN = "123456:" + "A" * 35
+# The installed command, as a user runs it.
+JETBOT = str(Path(sys.executable).with_name("jetbot"))
 USER = 1001
 
 
@@ -51,7 +54,7 @@ async def running_bot(
     database: Path | None = None,
     clock: Callable[[], datetime] = utc_now,
     staff: frozenset[int] = frozenset(),
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+) -> AsyncIterator[BotApp]:
     """The Application as ``run_polling`` runs it: post_init, polling, handlers."""
     settings = replace(
         settings_for(server, knowledge), database=database or Path(":memory:"), staff_ids=staff
@@ -62,7 +65,7 @@ async def running_bot(
 
 
 @pytest.fixture
-async def bot(server: BotApiServer) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def bot(server: BotApiServer) -> AsyncIterator[BotApp]:
     async with running_bot(server) as application:
         yield application
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import Application
-
-from bot.console import plain
-from bot.replies import NON_TEXT, SOMETHING_WENT_WRONG
+from bot.replies import NON_TEXT, SOMETHING_WENT_WRONG, plain
+from handlers.context import BotApp
 from tests.e2e.botapi import BotApiServer, Fault
 from tests.e2e.conftest import USER, running_bot, small_knowledge
 
@@ -29,7 +27,7 @@ def callback_data(message: dict[str, Any]) -> list[str]:
 
 async def test_start_shows_menu_and_registers_commands(
     server: BotApiServer,
-    bot: Application,  # type: ignore[type-arg]
+    bot: BotApp,
 ) -> None:
     server.user_message(USER, "/start")
     [menu] = await server.wait_for_messages(USER, 1)
@@ -51,7 +49,7 @@ async def test_start_shows_menu_and_registers_commands(
 
 async def test_question_gets_answer_with_follow_ups(
     server: BotApiServer,
-    bot: Application,  # type: ignore[type-arg]
+    bot: BotApp,
 ) -> None:
     server.user_message(USER, "can I apply for both CIR and ALT?")
     [answer] = await server.wait_for_messages(USER, 1)
@@ -63,7 +61,7 @@ async def test_question_gets_answer_with_follow_ups(
 
     server.press_button(USER, answer["message_id"], follow_ups[0])
     [_, follow_up] = await server.wait_for_messages(USER, 2)
-    topic = bot.bot_data["answers"].current.kb.topics[follow_ups[0][2:]]
+    topic = bot.bot_data.services.answers.current.kb.topics[follow_ups[0][2:]]
     assert shown(follow_up).startswith(topic.title)
     assert server.calls("answerCallbackQuery")
 
@@ -87,7 +85,7 @@ async def test_did_you_mean_press_answers(server: BotApiServer, tmp_path: Path) 
 
 async def test_browse_edits_the_menu_in_place_with_back(
     server: BotApiServer,
-    bot: Application,  # type: ignore[type-arg]
+    bot: BotApp,
 ) -> None:
     server.user_message(USER, "/start")
     [menu] = await server.wait_for_messages(USER, 1)
@@ -102,7 +100,7 @@ async def test_browse_edits_the_menu_in_place_with_back(
     assert listed[-1] == "b:main"
 
     server.press_button(USER, menu["message_id"], "bt:positions.alt")
-    alt = bot.bot_data["answers"].current.kb.topics["positions.alt"]
+    alt = bot.bot_data.services.answers.current.kb.topics["positions.alt"]
     await server.wait_for_call(
         "editMessageText", lambda call: plain(call.params["text"]).startswith(alt.title)
     )
@@ -117,7 +115,7 @@ async def test_browse_edits_the_menu_in_place_with_back(
 
 async def test_non_text_gets_a_polite_note(
     server: BotApiServer,
-    bot: Application,  # type: ignore[type-arg]
+    bot: BotApp,
 ) -> None:
     server.user_sticker(USER)
     server.user_photo(USER)
@@ -127,7 +125,7 @@ async def test_non_text_gets_a_polite_note(
 
 async def test_user_markup_is_not_interpreted(
     server: BotApiServer,
-    bot: Application,  # type: ignore[type-arg]
+    bot: BotApp,
 ) -> None:
     server.user_message(USER, "<b>what</b> is & an <i>ALT")
     [answer] = await server.wait_for_messages(USER, 1)
@@ -139,7 +137,7 @@ async def test_user_markup_is_not_interpreted(
 
 async def test_flood_limit_on_a_reply_waits_and_retries(
     server: BotApiServer,
-    bot: Application,  # type: ignore[type-arg]
+    bot: BotApp,
 ) -> None:
     server.inject("sendMessage", Fault.retry_after(1), times=1)
     server.user_message(USER, "what is an ALT")
@@ -152,7 +150,7 @@ async def test_flood_limit_on_a_reply_waits_and_retries(
 
 async def test_failure_is_logged_and_user_told_once(
     server: BotApiServer,
-    bot: Application,  # type: ignore[type-arg]
+    bot: BotApp,
 ) -> None:
     server.inject("sendMessage", Fault.server_error(500), times=1)
     server.user_message(USER, "what is an ALT")
@@ -190,7 +188,7 @@ topics:
 
 async def test_an_edited_message_is_not_handled_again(
     server: BotApiServer,
-    bot: Application,  # type: ignore[type-arg]
+    bot: BotApp,
 ) -> None:
     message_id = server.user_message(USER, "/remind in 2 hours Call the embassy")
     await server.wait_for_messages(USER, 1)

@@ -7,9 +7,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.console import plain
-from bot.storage import Status
-from handlers.common import TRACKER
+from bot.replies import plain
+from bot.store import Status
 from tests.e2e.botapi import BotApiServer, Fault
 from tests.e2e.conftest import USER, eventually, running_bot, small_knowledge
 
@@ -87,8 +86,8 @@ async def test_stage_with_a_date_gets_its_reminders(server: BotApiServer, tmp_pa
 
         server.press_button(USER, second["message_id"], callback_data(second)[0])  # Snooze
         await server.wait_for_call("editMessageText", lambda c: "Snoozed" in c.params["text"])
-        storage = bot.bot_data[TRACKER].storage
-        [snoozed] = await storage.user_reminders(USER)
+        store = bot.bot_data.services.store
+        [snoozed] = await store.user_reminders(USER)
         assert snoozed.text == "second: your interview is on Tue 01 Jan 2030"
         assert timedelta(minutes=59) < snoozed.due_at - clock() <= timedelta(hours=1)
 
@@ -111,9 +110,9 @@ async def test_bad_input_explains_and_changes_nothing(
         replies = await server.wait_for_messages(USER, 8)
         assert all(text.startswith("⚠️") for text in texts(replies)), texts(replies)
         assert all(text.count("\n") == 0 for text in texts(replies))
-        storage = bot.bot_data[TRACKER].storage
-        assert await storage.user_reminders(USER) == []
-        user = await storage.get_user(USER)
+        store = bot.bot_data.services.store
+        assert await store.user_reminders(USER) == []
+        user = await store.get_user(USER)
         assert user is not None
         assert (user.stage, user.timezone) == (None, None)
 
@@ -177,14 +176,14 @@ async def test_blocked_user_does_not_stop_others_and_resumes(server: BotApiServe
         for user in (3001, 3003):
             _, reminder = await server.wait_for_messages(user, 2, timeout=20)
             assert plain(reminder["text"]) == f"⏰ hello {user}"
-        storage = bot.bot_data[TRACKER].storage
+        store = bot.bot_data.services.store
 
         async def blocked() -> bool:
-            user = await storage.get_user(3002)
+            user = await store.get_user(3002)
             return user is not None and not user.active
 
         await eventually(blocked)
-        [paused] = await storage.user_reminders(3002)
+        [paused] = await store.user_reminders(3002)
         assert paused.status is Status.PAUSED
 
         server.clear_faults()
@@ -212,7 +211,7 @@ async def test_mydata_shows_everything_and_forget_deletes_it(server: BotApiServe
         server.press_button(USER, confirm["message_id"], "fg:yes")
         edit = await server.wait_for_call("editMessageText")
         assert "deleted everything" in edit.params["text"]
-        storage = bot.bot_data[TRACKER].storage
-        assert await storage.get_user(USER) is None
-        rows = await storage.fetch("SELECT count(*) FROM reminders WHERE user_id = ?", (USER,))
+        store = bot.bot_data.services.store
+        assert await store.get_user(USER) is None
+        rows = await store.fetch("SELECT count(*) FROM reminders WHERE user_id = ?", (USER,))
         assert rows[0][0] == 0

@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.console import plain
+from bot.replies import plain
 from tests.e2e.botapi import BotApiServer, Fault
-from tests.e2e.conftest import TOKEN
+from tests.e2e.conftest import JETBOT, TOKEN
 
 USERS = tuple(range(4001, 4006))
 
@@ -28,7 +27,7 @@ async def start_bot(
     }
     polls = len(server.calls("getUpdates"))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run",
+        JETBOT, "run",
         env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     await server.wait_for_call("getUpdates", lambda _: len(server.calls("getUpdates")) > polls)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 
 from tests.e2e.botapi import BotApiServer
-from tests.e2e.conftest import TOKEN, USER
+from tests.e2e.conftest import JETBOT, TOKEN, USER
 
 
 async def test_jetbot_run_answers_and_stops_cleanly(server: BotApiServer, tmp_path) -> None:
@@ -19,9 +18,7 @@ async def test_jetbot_run_answers_and_stops_cleanly(server: BotApiServer, tmp_pa
         "JETBOT_DATABASE": str(tmp_path / "bot.sqlite3"),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
+        JETBOT,
         "run",
         env=env,
         stdout=asyncio.subprocess.PIPE,
@@ -44,9 +41,7 @@ async def test_jetbot_run_answers_and_stops_cleanly(server: BotApiServer, tmp_pa
 
 async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
+        JETBOT,
         *args,
         env=env,
         stdout=asyncio.subprocess.PIPE,

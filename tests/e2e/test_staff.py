@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import BUNDLED_KNOWLEDGE
-from bot.console import plain
-from bot.replies import UNKNOWN_COMMAND
-from handlers.common import TRACKER
+from bot.replies import UNKNOWN_COMMAND, plain
 from tests.e2e.botapi import BotApiServer
 from tests.e2e.conftest import eventually, running_bot
 
@@ -90,8 +88,8 @@ async def test_non_staff_are_refused_like_any_unknown_command(server: BotApiServ
         server.user_message(outsider, "/help")
         *_, help_text = await server.wait_for_messages(outsider, 5)
         assert "/broadcast" not in help_text["text"]
-        storage = bot.bot_data[TRACKER].storage
-        rows = await storage.fetch("SELECT status FROM broadcasts")
+        store = bot.bot_data.services.store
+        rows = await store.fetch("SELECT status FROM broadcasts")
         assert [row[0] for row in rows] == ["draft"], "the forged press queued nothing"
         assert len(server.sent_messages(outsider)) == 5
 

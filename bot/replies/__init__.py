@@ -1,0 +1,95 @@
+"""Every sentence the bot says, as transport-neutral text (Telegram HTML) and buttons.
+
+Handlers turn a Reply into a Telegram message; the console prints the same
+Reply. Every piece of text that comes from a user or the knowledge base is
+escaped here, so nothing anyone types is ever interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from bot.replies.buttons import ButtonData
+
+MESSAGE_LIMIT = 4096
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default=())
+
+
+def button(label: str, payload: ButtonData) -> Button:
+    return Button(label, payload.encode())
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as plain text, as a client shows it."""
+    return html.unescape(TAG.sub("", text))
+
+
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split a long message into parts within limit, at a paragraph, line or word boundary.
+
+    Never cuts inside an HTML entity or tag, since Telegram rejects a part whose
+    markup does not parse.
+    """
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = next(
+            (c for c in (window.rfind(sep) for sep in ("\n\n", "\n", " ")) if c >= limit // 2),
+            limit,
+        )
+        for opener, closer in (("&", ";"), ("<", ">")):
+            start = window.rfind(opener, 0, cut)
+            if start != -1 and window.find(closer, start, cut) == -1:
+                cut = min(cut, start)
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not parts:
+        parts.append(rest)
+    return parts
+
+
+HELP_TEXT = (
+    "I answer questions about the JET Programme from its official information, and remind "
+    "you of your dates in the selection process.\n\n"
+    "• Type a question in your own words, e.g. <i>can I apply for both CIR and ALT?</i>\n"
+    "• /start opens the menu to browse positions, duties and the selection steps.\n"
+    "• /stage shows or sets your stage: /stage interview 2027-02-14 10:30\n"
+    "• /remind 2027-02-14 09:00 Bring passport, or /remind in 90 minutes Call the embassy\n"
+    "• /reminders lists yours; /cancel 12 cancels one\n"
+    "• /timezone Europe/London sets your time zone\n"
+    "• /mydata shows what I store about you; /forget deletes it\n\n"
+    "If I don't know something, I'll tell you where to ask."
+)
+NON_TEXT = "I can only read text messages. Please type your question, or send /start for the menu."
+UNKNOWN_COMMAND = "Sorry, I don't know that command. Send /help to see what I can do."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+FLOODING = (
+    "You're sending messages faster than I can answer them. "
+    "I'll pause for a minute; please send your question again then."
+)
+
+
+def problem(message: str) -> Reply:
+    """Bad input: one line saying what is wrong, with an example."""
+    return Reply(f"⚠️ {html.escape(message)}")
+
+
+def note(text: str) -> Reply:
+    """A short plain sentence (escaped)."""
+    return Reply(html.escape(text))

@@ -1,0 +1,145 @@
+"""The store as the core sees it: every query the bot makes, as a method.
+
+The core depends on this Protocol only; ``bot/store/sql.py`` implements it on
+SQLite. No SQL, and no type of a database driver, crosses this line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Protocol
+
+from bot.store.rows import (
+    OPEN_STATUSES,
+    AuditEntry,
+    BroadcastReport,
+    Draft,
+    NewReminder,
+    QuestionRecord,
+    Reminder,
+    Seen,
+    Stats,
+    Status,
+    User,
+)
+
+
+class Store(Protocol):
+    """Applicants, their reminders, the outbox, and what staff see."""
+
+    async def close(self) -> None: ...
+
+    # -- users ---------------------------------------------------------------------
+
+    async def touch_user(self, user_id: int, chat_id: int, now: datetime) -> Seen:
+        """Record that the user wrote; resume one who had blocked the bot."""
+        ...
+
+    async def get_user(self, user_id: int) -> User | None: ...
+
+    async def set_timezone(
+        self, user_id: int, zone: str, moved: Iterable[tuple[int, datetime]] = ()
+    ) -> None:
+        """Set the zone; move the listed reminders to their new UTC times."""
+        ...
+
+    async def set_stage(
+        self,
+        user_id: int,
+        stage: str,
+        stage_at: datetime | None,
+        stage_local: str | None,
+        reminders: Sequence[NewReminder],
+        now: datetime,
+    ) -> list[int]:
+        """Set stage and date; a new date replaces the stage's open default reminders."""
+        ...
+
+    async def mark_inactive(self, user_id: int) -> int:
+        """The user blocked the bot: pause their reminders; how many."""
+        ...
+
+    async def delete_user(self, user_id: int) -> bool: ...
+
+    # -- reminders -------------------------------------------------------------------
+
+    async def add_reminders(
+        self, reminders: Sequence[NewReminder], now: datetime
+    ) -> list[int]: ...
+
+    async def get_reminder(self, reminder_id: int) -> Reminder | None: ...
+
+    async def user_reminders(
+        self, user_id: int, statuses: Sequence[Status] = OPEN_STATUSES
+    ) -> list[Reminder]: ...
+
+    async def count_open_reminders(self, user_id: int) -> int: ...
+
+    async def user_deliveries(self, user_id: int) -> dict[str, int]: ...
+
+    async def cancel(self, user_id: int, reminder_id: int) -> bool: ...
+
+    # -- the outbox --------------------------------------------------------------------
+
+    async def notify_staff(self, staff_ids: Sequence[int], text: str, now: datetime) -> None: ...
+
+    async def claim_due(self, worker: str, now: datetime, limit: int) -> list[Reminder]:
+        """Take up to ``limit`` due rows for ``worker``, at most one per chat."""
+        ...
+
+    async def due_ids(self, now: datetime, limit: int) -> list[int]: ...
+
+    async def holds_claim(self, reminder_id: int, worker: str) -> bool: ...
+
+    async def mark_sent(self, reminder_id: int, worker: str, now: datetime) -> bool: ...
+
+    async def retry_later(
+        self, reminder_id: int, worker: str, run_at: datetime, error: str, *, counts: bool = True
+    ) -> bool: ...
+
+    async def mark_failed(self, reminder_id: int, worker: str, error: str) -> bool: ...
+
+    async def heartbeat(self, worker: str, now: datetime) -> None: ...
+
+    async def release(self, worker: str) -> int: ...
+
+    async def reclaim_stale(self, now: datetime, stale_after: int) -> int: ...
+
+    async def next_run_at(self) -> datetime | None: ...
+
+    # -- staff -------------------------------------------------------------------------
+
+    async def audit(self, staff_id: int, action: str, detail: str, now: datetime) -> None: ...
+
+    async def audit_log(self, limit: int = 50) -> list[AuditEntry]: ...
+
+    async def draft_broadcast(
+        self, staff_id: int, stage: str | None, text: str, now: datetime
+    ) -> Draft: ...
+
+    async def confirm_broadcast(
+        self, broadcast_id: int, staff_id: int, now: datetime
+    ) -> int | None: ...
+
+    async def cancel_broadcast(self, broadcast_id: int, staff_id: int, now: datetime) -> bool: ...
+
+    async def finish_broadcasts(
+        self, now: datetime, report_text: Callable[[BroadcastReport], str]
+    ) -> list[BroadcastReport]: ...
+
+    async def announced(self) -> set[str]: ...
+
+    async def release_announcement(
+        self, ident: str, stage: str | None, text: str, now: datetime, *, skip: bool
+    ) -> int | None: ...
+
+    async def record_question(self, record: QuestionRecord) -> None: ...
+
+    async def record_vote(self, topic: str, helpful: bool, voter: str, now: datetime) -> bool: ...
+
+    async def purge_question_text(self, before: datetime) -> int: ...
+
+    async def unanswered_texts(self, limit: int) -> list[tuple[str, str | None]]: ...
+
+    async def stats(self, now: datetime) -> Stats: ...

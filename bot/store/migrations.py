@@ -1,0 +1,174 @@
+"""The schema, as registered migrations: each runs once, in version order, in one
+transaction, and is never edited after it has shipped (an old database is upgraded
+in place, never wiped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from bot.store.db import Connection, Database, to_epoch
+
+Migration = Callable[[Connection], Awaitable[None]]
+MIGRATIONS: list[tuple[int, str, Migration]] = []
+
+
+def migration(version: int, name: str) -> Callable[[Migration], Migration]:
+    """Register a schema change under ``version``."""
+
+    def register(function: Migration) -> Migration:
+        MIGRATIONS.append((version, name, function))
+        MIGRATIONS.sort(key=lambda item: item[0])
+        return function
+
+    return register
+
+
+async def execute_script(db: Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    ``executescript`` would commit first, breaking the migration's atomicity.
+    """
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    for statement in "\n".join(lines).split(";"):
+        if statement.strip():
+            await db.execute(statement)
+
+
+async def schema_version(database: Database) -> int:
+    async with database.transaction() as db:
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+        )
+    row = await database.fetch_one("SELECT max(version) FROM schema_version")
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+async def migrate(database: Database) -> list[int]:
+    """Apply every registered migration newer than the database; return their versions."""
+    current = await schema_version(database)
+    applied = []
+    for version, name, function in MIGRATIONS:
+        if version <= current:
+            continue
+        async with database.transaction() as db:
+            await function(db)
+            await db.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, to_epoch(datetime.now(UTC))),
+            )
+        applied.append(version)
+    return applied
+
+
+@migration(1, "users and reminders")
+async def _users_and_reminders(db: Connection) -> None:
+    await execute_script(
+        db,
+        """
+        CREATE TABLE users (
+            user_id      INTEGER PRIMARY KEY,
+            chat_id      INTEGER NOT NULL,
+            timezone     TEXT,
+            stage        TEXT,
+            stage_at     INTEGER,
+            stage_local  TEXT,
+            active       INTEGER NOT NULL DEFAULT 1,
+            created_at   INTEGER NOT NULL,
+            last_seen_at INTEGER NOT NULL
+        );
+        CREATE TABLE reminders (
+            id         INTEGER PRIMARY KEY,
+            user_id    INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            chat_id    INTEGER NOT NULL,
+            text       TEXT NOT NULL,
+            due_at     INTEGER NOT NULL,
+            local_time TEXT,
+            timezone   TEXT NOT NULL,
+            stage      TEXT,
+            status     TEXT NOT NULL DEFAULT 'pending',
+            run_at     INTEGER NOT NULL,
+            attempts   INTEGER NOT NULL DEFAULT 0,
+            claimed_by TEXT,
+            claimed_at INTEGER,
+            sent_at    INTEGER,
+            last_error TEXT,
+            created_at INTEGER NOT NULL
+        );
+        -- "What is due now" reads only this small partial index, however many
+        -- sent reminders the table holds.
+        CREATE INDEX reminders_to_send ON reminders(run_at) WHERE status = 'pending';
+        CREATE INDEX reminders_in_flight ON reminders(claimed_by) WHERE status = 'sending';
+        CREATE INDEX reminders_by_user ON reminders(user_id, status);
+        CREATE TABLE workers (
+            id           TEXT PRIMARY KEY,
+            heartbeat_at INTEGER NOT NULL
+        );
+        """,
+    )
+
+
+@migration(2, "broadcasts, questions, feedback, audit")
+async def _staff_tools(db: Connection) -> None:
+    await execute_script(
+        db,
+        """
+        ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'reminder';
+        ALTER TABLE reminders ADD COLUMN broadcast_id INTEGER;
+        CREATE INDEX reminders_by_broadcast ON reminders(broadcast_id)
+            WHERE broadcast_id IS NOT NULL;
+        CREATE TABLE broadcasts (
+            id           INTEGER PRIMARY KEY,
+            staff_id     INTEGER NOT NULL,
+            stage        TEXT,
+            text         TEXT NOT NULL,
+            status       TEXT NOT NULL DEFAULT 'draft',
+            recipients   INTEGER,
+            announcement TEXT UNIQUE,
+            created_at   INTEGER NOT NULL,
+            confirmed_at INTEGER,
+            finished_at  INTEGER
+        );
+        CREATE TABLE questions (
+            id       INTEGER PRIMARY KEY,
+            asked_at INTEGER NOT NULL,
+            outcome  TEXT NOT NULL,
+            topic    TEXT,
+            score    REAL NOT NULL,
+            text     TEXT
+        );
+        CREATE INDEX questions_by_time ON questions(asked_at);
+        CREATE TABLE feedback (
+            id      INTEGER PRIMARY KEY,
+            topic   TEXT NOT NULL,
+            helpful INTEGER NOT NULL,
+            at      INTEGER NOT NULL
+        );
+        CREATE TABLE audit (
+            id       INTEGER PRIMARY KEY,
+            at       INTEGER NOT NULL,
+            staff_id INTEGER NOT NULL,
+            action   TEXT NOT NULL,
+            detail   TEXT NOT NULL
+        );
+        """,
+    )
+
+
+@migration(3, "one vote per voter and answer")
+async def _ballots(db: Connection) -> None:
+    # A ballot is a one-way digest of who voted on which answer message: it lets a
+    # repeated (or forged) press be refused without storing the user's id.
+    await execute_script(
+        db,
+        """
+        ALTER TABLE feedback ADD COLUMN ballot TEXT;
+        CREATE UNIQUE INDEX feedback_ballot ON feedback(ballot) WHERE ballot IS NOT NULL;
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    )

@@ -1,0 +1,99 @@
+"""Applicants: who they are to the bot, their zone and stage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from bot.store.base import Queries, user_row
+from bot.store.db import to_epoch
+from bot.store.reminders import insert_reminders
+from bot.store.rows import NewReminder, Seen, User
+
+# Reminders the user can still change: not yet sent, not being sent.
+CHANGEABLE = "status IN ('pending', 'paused', 'failed')"
+
+
+class UserQueries(Queries):
+    async def touch_user(self, user_id: int, chat_id: int, now: datetime) -> Seen:
+        """Record that the user wrote; a user who had blocked the bot is active again."""
+        # One statement on the hot path (every update); the upsert returns the row.
+        async with self.db.transaction() as db:
+            row = await db.fetch_one(
+                "INSERT INTO users (user_id, chat_id, created_at, last_seen_at) VALUES (?,?,?,?) "
+                "ON CONFLICT (user_id) DO UPDATE SET chat_id = excluded.chat_id, "
+                "last_seen_at = excluded.last_seen_at RETURNING *",
+                (user_id, chat_id, to_epoch(now), to_epoch(now)),
+            )
+            assert row is not None
+            resumed = 0
+            if not row["active"]:
+                row = await db.fetch_one(
+                    "UPDATE users SET active = 1 WHERE user_id = ? RETURNING *", (user_id,)
+                )
+                assert row is not None
+                resumed = await db.execute(
+                    "UPDATE reminders SET status = 'pending' "
+                    "WHERE user_id = ? AND status = 'paused'",
+                    (user_id,),
+                )
+        return Seen(user_row(row), resumed)
+
+    async def get_user(self, user_id: int) -> User | None:
+        row = await self.db.fetch_one("SELECT * FROM users WHERE user_id = ?", (user_id,))
+        return user_row(row) if row else None
+
+    async def set_timezone(
+        self, user_id: int, zone: str, moved: Iterable[tuple[int, datetime]] = ()
+    ) -> None:
+        """Set the user's zone, and move wall-clock reminders to their new UTC times."""
+        async with self.db.transaction() as db:
+            await db.execute("UPDATE users SET timezone = ? WHERE user_id = ?", (zone, user_id))
+            await db.execute(
+                f"UPDATE reminders SET timezone = ? WHERE user_id = ? AND {CHANGEABLE}",
+                (zone, user_id),
+            )
+            await db.executemany(
+                "UPDATE reminders SET due_at = ?, run_at = ? WHERE id = ? AND user_id = ? "
+                f"AND {CHANGEABLE}",
+                [(to_epoch(due), to_epoch(due), rid, user_id) for rid, due in moved],
+            )
+
+    async def set_stage(
+        self,
+        user_id: int,
+        stage: str,
+        stage_at: datetime | None,
+        stage_local: str | None,
+        reminders: Sequence[NewReminder],
+        now: datetime,
+    ) -> list[int]:
+        """Set the stage (and date); a new date replaces the stage's open default reminders."""
+        async with self.db.transaction() as db:
+            await db.execute(
+                "UPDATE users SET stage = ?, stage_at = ?, stage_local = ? WHERE user_id = ?",
+                (stage, to_epoch(stage_at) if stage_at else None, stage_local, user_id),
+            )
+            if stage_at is not None:
+                await db.execute(
+                    "UPDATE reminders SET status = 'cancelled' WHERE user_id = ? AND stage = ? "
+                    f"AND {CHANGEABLE}",
+                    (user_id, stage),
+                )
+            return await insert_reminders(db, reminders, now)
+
+    async def mark_inactive(self, user_id: int) -> int:
+        """The user blocked the bot: pause their reminders until they write again."""
+        async with self.db.transaction() as db:
+            await db.execute("UPDATE users SET active = 0 WHERE user_id = ?", (user_id,))
+            return await db.execute(
+                "UPDATE reminders SET claimed_by = NULL, "
+                "status = CASE kind WHEN 'reminder' THEN 'paused' ELSE 'blocked' END "
+                "WHERE user_id = ? AND status IN ('pending', 'sending')",
+                (user_id,),
+            )
+
+    async def delete_user(self, user_id: int) -> bool:
+        """Everything stored about the user goes: their row, reminders and deliveries."""
+        async with self.db.transaction() as db:
+            return await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,)) > 0

@@ -1,0 +1,280 @@
+"""Applicants' stages, dates and reminders: the rules, in the user's own time zone.
+
+Everything is committed to the store before the caller is told it is set; the
+Pusher (bot/push.py) delivers whatever is due from there. Bad input raises
+InputError, whose message is one line the caller can show as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock, utc_now
+from bot.knowledge import KnowledgeBase, Stage, StageReminder
+from bot.store import NewReminder, Reminder, Seen, Status, Store, User
+from bot.timeparse import (
+    InputError,
+    day_before_at,
+    local_to_utc,
+    parse_local_datetime,
+    parse_remind,
+    parse_zone,
+    require_future,
+)
+
+LOCAL_FORMAT = "%Y-%m-%d %H:%M"
+SNOOZE = timedelta(hours=1)
+# Each one is a message the bot must send: a cap keeps one user from filling the queue.
+MAX_OPEN_REMINDERS = 100
+STAGE_EXAMPLE = "/stage interview 2027-02-14 10:30"
+REMINDER_NUMBER = re.compile(r"#?([0-9]{1,18})")
+
+
+@dataclass(frozen=True, slots=True)
+class StageChange:
+    stage: Stage
+    stage_at: datetime | None
+    zone: ZoneInfo
+    reminders: list[Reminder]
+    skipped: int  # default reminders whose time had already passed
+    next_stage: Stage | None
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneChange:
+    zone: ZoneInfo
+    moved: int  # reminders that keep their local time in the new zone
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The user's open reminders, in their zone."""
+
+    reminders: list[Reminder]
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class MyData:
+    """Everything stored about one user, for /mydata."""
+
+    user: User | None
+    reminders: list[Reminder]
+    deliveries: dict[str, int]
+    default_zone: ZoneInfo
+
+
+class Tracker:
+    def __init__(self, store: Store, default_zone: ZoneInfo, clock: Clock = utc_now) -> None:
+        self.store = store
+        self.default_zone = default_zone
+        self.clock = clock
+        self.listeners: list[Callable[[], None]] = []
+
+    async def fresh(self, user: User) -> User:
+        """The user as stored now: the caller's copy may predate a change."""
+        return await self.store.get_user(user.user_id) or user
+
+    def zone(self, user: User) -> ZoneInfo:
+        return ZoneInfo(user.timezone) if user.timezone else self.default_zone
+
+    def changed(self) -> None:
+        """Tell the pusher that reminders changed, so it need not wait for its next tick."""
+        for listener in self.listeners:
+            listener()
+
+    async def seen(self, user_id: int, chat_id: int) -> Seen:
+        """Record that the user wrote; one who had blocked the bot is resumed."""
+        seen = await self.store.touch_user(user_id, chat_id, self.clock())
+        if seen.resumed:
+            self.changed()
+        return seen
+
+    async def remind(self, user: User, args: str) -> Reminder:
+        """/remind 2027-02-14 09:00 TEXT, or /remind in 90 minutes TEXT."""
+        await self.check_room(user)
+        zone = self.zone(user)
+        due, text, wall_clock = parse_remind(args, self.clock(), zone)
+        local = due.astimezone(zone).strftime(LOCAL_FORMAT) if wall_clock else None
+        new = NewReminder(user.user_id, user.chat_id, text, due, zone.key, local_time=local)
+        return await self.add(new)
+
+    async def check_room(self, user: User) -> None:
+        open_count = await self.store.count_open_reminders(user.user_id)
+        if open_count >= MAX_OPEN_REMINDERS:
+            raise InputError(
+                f"you have {open_count} open reminders, the most I keep; "
+                "cancel some first, e.g. /cancel 12 (numbers are in /reminders)"
+            )
+
+    async def add(self, new: NewReminder) -> Reminder:
+        [reminder_id] = await self.store.add_reminders([new], self.clock())
+        self.changed()
+        reminder = await self.store.get_reminder(reminder_id)
+        assert reminder is not None
+        return reminder
+
+    async def set_stage(
+        self, user: User, kb: KnowledgeBase, stage_id: str, when: list[str]
+    ) -> StageChange:
+        """/stage interview [2027-02-14 10:30]: stage, date and the stage's reminders.
+
+        Naming the current stage again without a date keeps its date and reminders.
+        """
+        stage = kb.stage(stage_id.lower())
+        if stage is None:
+            names = ", ".join(s.id for s in kb.stages)
+            raise InputError(f"'{stage_id}' is not a stage; use one of: {names}")
+        user = await self.fresh(user)
+        zone = self.zone(user)
+        stage_at: datetime | None = None
+        if when:
+            if len(when) != 2:
+                raise InputError(f"give the date as YYYY-MM-DD HH:MM, e.g. {STAGE_EXAMPLE}")
+            stage_at = parse_local_datetime(when[0], when[1], zone)
+            require_future(stage_at, self.clock(), zone)
+        elif stage.id == user.stage:
+            return StageChange(stage, user.stage_at, zone, [], 0, following(kb, stage))
+        return await self.apply_stage(user, kb, stage, stage_at, zone)
+
+    async def apply_stage(
+        self,
+        user: User,
+        kb: KnowledgeBase,
+        stage: Stage,
+        stage_at: datetime | None,
+        zone: ZoneInfo,
+        done: frozenset[int] = frozenset(),
+    ) -> StageChange:
+        """Store the stage; schedule its default reminders except those numbered in ``done``."""
+        now = self.clock()
+        planned = self.plan(user, stage, stage_at, zone) if stage_at else []
+        upcoming = [r for i, r in enumerate(planned) if r.due_at > now and i not in done]
+        local = stage_at.astimezone(zone).strftime(LOCAL_FORMAT) if stage_at else None
+        ids = await self.store.set_stage(user.user_id, stage.id, stage_at, local, upcoming, now)
+        if ids:
+            self.changed()
+        reminders = [r for r in await self.store.user_reminders(user.user_id) if r.id in ids]
+        skipped = len(planned) - len(upcoming)
+        return StageChange(stage, stage_at, zone, reminders, skipped, following(kb, stage))
+
+    def plan(
+        self, user: User, stage: Stage, stage_at: datetime, zone: ZoneInfo
+    ) -> list[NewReminder]:
+        return [
+            NewReminder(
+                user.user_id,
+                user.chat_id,
+                reminder_text(default, stage, stage_at, zone),
+                default_due(default, stage_at, zone),
+                zone.key,
+                stage=stage.id,
+            )
+            for default in stage.reminders
+        ]
+
+    async def set_timezone(self, user: User, kb: KnowledgeBase, name: str) -> ZoneChange:
+        """Set the zone; dates and reminders typed as local times keep their clock time."""
+        zone = parse_zone(name)
+        user = await self.fresh(user)
+        moved = []
+        for reminder in await self.store.user_reminders(user.user_id):
+            if reminder.local_time:
+                local = datetime.strptime(reminder.local_time, LOCAL_FORMAT)  # noqa: DTZ007
+                moved.append((reminder.id, wall_clock_in(local, zone)))
+        await self.store.set_timezone(user.user_id, zone.key, moved)
+        if moved:
+            self.changed()
+        stage = kb.stage(user.stage) if user.stage else None
+        if stage is not None and user.stage_local and user.stage_at is not None:
+            local = datetime.strptime(user.stage_local, LOCAL_FORMAT)  # noqa: DTZ007
+            stage_at = wall_clock_in(local, zone)
+            if stage_at > self.clock():
+                # Defaults whose time already came in the old zone were delivered:
+                # moving the date must not schedule them again.
+                before = self.plan(user, stage, user.stage_at, self.zone(user))
+                done = frozenset(i for i, r in enumerate(before) if r.due_at <= self.clock())
+                change = await self.apply_stage(user, kb, stage, stage_at, zone, done)
+                moved.extend((r.id, r.due_at) for r in change.reminders)
+        return ZoneChange(zone, len(moved))
+
+    async def cancel(self, user: User, reminder_id: int) -> bool:
+        cancelled = await self.store.cancel(user.user_id, reminder_id)
+        if cancelled:
+            self.changed()
+        return cancelled
+
+    async def snooze(self, user: User, reminder_id: int) -> Reminder | None:
+        """Remind again in an hour: a new reminder with the same text."""
+        original = await self.store.get_reminder(reminder_id)
+        if original is None or original.user_id != user.user_id:
+            return None
+        await self.check_room(user)
+        due = self.clock() + SNOOZE
+        return await self.add(
+            NewReminder(user.user_id, user.chat_id, original.text, due, self.zone(user).key)
+        )
+
+    async def listing(self, user: User) -> Listing:
+        return Listing(await self.store.user_reminders(user.user_id), self.zone(user))
+
+    async def my_data(self, user_id: int) -> MyData:
+        """Everything stored about the user: their row, every reminder, deliveries."""
+        return MyData(
+            await self.store.get_user(user_id),
+            await self.store.user_reminders(user_id, statuses=tuple(Status)),
+            await self.store.user_deliveries(user_id),
+            self.default_zone,
+        )
+
+    async def forget(self, user_id: int) -> bool:
+        """Delete everything stored about the user."""
+        return await self.store.delete_user(user_id)
+
+
+def reminder_number(text: str) -> int | None:
+    """'12' or '#12' as a reminder number; None for anything else.
+
+    ASCII digits only ("①" and "²" are digits to ``str.isdigit`` but not to
+    ``int``), and few enough of them to fit the database's 64-bit integers.
+    """
+    match = REMINDER_NUMBER.fullmatch(text.strip())
+    return int(match[1]) if match else None
+
+
+def following(kb: KnowledgeBase, stage: Stage) -> Stage | None:
+    position = kb.stages.index(stage)
+    return kb.stages[position + 1] if position + 1 < len(kb.stages) else None
+
+
+def default_due(default: StageReminder, stage_at: datetime, zone: ZoneInfo) -> datetime:
+    """When a stage's default reminder falls: whole days keep the local clock time."""
+    if default.at is not None:
+        return day_before_at(stage_at, default.before.days, default.at, zone)
+    if default.before % timedelta(days=1) == timedelta(0):
+        # "7 days before" a 10:30 interview is 10:30 local, even across a DST change.
+        local = stage_at.astimezone(zone).replace(tzinfo=None) - default.before
+        return wall_clock_in(local, zone)
+    return stage_at - default.before
+
+
+def wall_clock_in(local: datetime, zone: ZoneInfo) -> datetime:
+    """A local time in ``zone`` as UTC, moved past a DST gap if it falls in one."""
+    try:
+        return local_to_utc(local, zone)
+    except InputError:
+        return local_to_utc(local + timedelta(hours=1), zone)
+
+
+def reminder_text(default: StageReminder, stage: Stage, stage_at: datetime, zone: ZoneInfo) -> str:
+    local = stage_at.astimezone(zone)
+    return default.text.format(
+        stage=stage.title.lower(),
+        date=local.strftime("%a %d %b %Y"),
+        time=local.strftime("%H:%M"),
+        zone=zone.key,
+    )

@@ -1,0 +1,148 @@
+"""Wire the python-telegram-bot Application to the core: builder, hooks, polling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
+from telegram.request import BaseRequest
+
+import handlers
+from bot.answers import Answers
+from bot.clock import Clock, utc_now
+from bot.config import Secret, Settings, require_token
+from bot.replies.staff import STAFF_COMMANDS
+from bot.services import Services
+from handlers.context import CONTEXT_TYPES, BotApp
+from handlers.sender import TelegramSender
+
+logger = logging.getLogger(__name__)
+
+# A reply to one applicant that hits 429 waits retry_after and goes again rather
+# than being lost; more than a few retries means Telegram is struggling anyway.
+REPLY_RETRIES = 3
+
+
+def build_application(
+    settings: Settings,
+    answers: Answers,
+    *,
+    request: BaseRequest | None = None,
+    token: str | None = None,
+    clock: Clock = utc_now,
+) -> BotApp:
+    """The bot, talking to ``settings.api_base_url`` or to ``request`` (the console).
+
+    ``clock`` is what "now" means to reminders; tests move it.
+    """
+
+    async def on_startup(application: BotApp) -> None:
+        """Open the store, start delivering the outbox, register the command list."""
+        sender = TelegramSender(application.bot)
+        services = await Services.open(settings, answers, sender, clock)
+        application.bot_data.services = services
+        services.start()
+        await register_commands(application.bot, settings.staff_ids)
+
+    builder = (
+        ApplicationBuilder()
+        .token(token or require_token(settings).reveal())
+        .base_url(settings.api_base_url)
+        .context_types(CONTEXT_TYPES)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
+        .job_queue(None)
+        .post_init(on_startup)
+        .post_stop(stop_services)
+        .post_shutdown(close_services)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request).updater(None)
+    application: BotApp = builder.build()
+    handlers.register(application)
+    return application
+
+
+async def stop_services(application: BotApp) -> None:
+    """Stop pushing while the bot can still talk; unsent claims go back to the outbox."""
+    if application.bot_data.services is not None:
+        await application.bot_data.services.stop()
+
+
+async def close_services(application: BotApp) -> None:
+    services, application.bot_data.services = application.bot_data.services, None
+    if services is not None:
+        await services.close()
+
+
+async def register_commands(bot: ExtBot[Any], staff_ids: frozenset[int]) -> None:
+    """The command menu in Telegram's clients; staff see theirs too. Failures only log."""
+    public = [BotCommand(name, description) for name, description in handlers.COMMANDS]
+    try:
+        await bot.set_my_commands(public)
+    except TelegramError as error:
+        logger.warning("Could not register bot commands (setMyCommands): %s", error)
+    staff = public + [BotCommand(name, text[:256]) for name, text in STAFF_COMMANDS]
+    for staff_id in sorted(staff_ids):
+        try:
+            await bot.set_my_commands(staff, scope=BotCommandScopeChat(staff_id))
+        except TelegramError as error:
+            # Usually: this staff member has not opened a chat with the bot yet.
+            logger.warning("Could not register staff commands for %s: %s", staff_id, error)
+
+
+@asynccontextmanager
+async def running(application: BotApp, *, polling: bool = True) -> AsyncIterator[None]:
+    """Start and stop the Application as ``run_polling`` does, hooks included.
+
+    For callers that own the event loop: the console and the tests.
+    """
+    try:
+        async with application:
+            if application.post_init is not None:
+                await application.post_init(application)
+            if polling and application.updater is not None:
+                await application.updater.start_polling(poll_interval=0, timeout=1)
+            await application.start()
+            try:
+                yield
+            finally:
+                if polling and application.updater is not None:
+                    await application.updater.stop()
+                await application.stop()
+                await stop_services(application)
+    finally:
+        await close_services(application)
+
+
+class StartupError(Exception):
+    """The bot could not go online; the message is safe to print (no token)."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def run_polling(application: BotApp, token: Secret) -> None:
+    """Long-poll Telegram until SIGINT/SIGTERM."""
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken as error:
+        raise StartupError(
+            "Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", 2
+        ) from error
+    except TelegramError as error:
+        # PTB's messages can quote the request, and so the token: never echo them raw.
+        message = str(error).replace(token.reveal(), "[REDACTED]")
+        raise StartupError(f"could not start the bot: {message}") from error

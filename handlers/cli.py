@@ -1,0 +1,36 @@
+"""``jetbot``: the core's command line, with Telegram as the transport of run and chat."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from bot import cli
+from bot.answers import Answers
+from bot.config import Settings, require_token
+from bot.logs import setup_logging
+
+
+class TelegramTransport:
+    def run(self, settings: Settings, answers: Answers) -> None:
+        from handlers.app import StartupError, build_application, run_polling
+
+        token = require_token(settings)
+        setup_logging(secrets=[token.reveal()])
+        try:
+            run_polling(build_application(settings, answers), token)
+        except StartupError as error:
+            raise cli.CommandError(str(error), error.code) from error
+
+    def chat(self, settings: Settings, answers: Answers) -> None:
+        from handlers.console import run_chat
+
+        run_chat(settings, answers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli.main(argv, TelegramTransport())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

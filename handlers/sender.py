@@ -1,0 +1,36 @@
+"""The push sender's way out: a Bot API sendMessage, its errors in the core's terms."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import ExtBot
+
+from bot.push import Blocked, FloodWait, Rejected, Transient, Uncertain
+from bot.replies import Reply
+from handlers.markup import keyboard
+
+
+class TelegramSender:
+    def __init__(self, bot: ExtBot[Any]) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        try:
+            await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+        except Forbidden as error:
+            raise Blocked(error.message) from error
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise FloodWait(seconds) from error
+        except TimedOut as error:
+            raise Uncertain(error.message) from error
+        except BadRequest as error:  # before NetworkError, which it subclasses
+            raise Rejected(error.message) from error
+        except NetworkError as error:
+            raise Transient(error.message) from error
+        except TelegramError as error:
+            raise Rejected(error.message) from error

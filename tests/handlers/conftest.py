@@ -1,0 +1,191 @@
+"""Handlers driven one update at a time: the real Application, a fake Bot API in memory.
+
+``FakeTelegram`` answers the Bot API calls the handlers make and keeps the chat
+as Telegram would (including refusing an edit that changes nothing), so each
+test sends an update through ``Application.process_update`` and reads the chat.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.answers import Answers
+from bot.config import BUNDLED_KNOWLEDGE, Settings
+from handlers.app import build_application, running
+from handlers.context import BotApp
+from tests.conftest import Clock
+from tests.e2e.botapi import NOT_MODIFIED
+
+USER = 1001
+STAFF = 4242
+BOT = {"id": 2, "is_bot": True, "first_name": "JET bot", "username": "jet_test_bot"}
+
+
+class FakeTelegram(BaseRequest):
+    """The Bot API as far as handlers use it, in memory."""
+
+    def __init__(self) -> None:
+        self.ids = itertools.count(1)
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = None,
+        write_timeout: object = None,
+        connect_timeout: object = None,
+        pool_timeout: object = None,
+    ) -> tuple[int, bytes]:
+        endpoint = url.rsplit("/", 1)[-1]
+        params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
+        self.calls.append((endpoint, params))
+        try:
+            result = self.handle(endpoint, params)
+        except ValueError as error:
+            body = {"ok": False, "error_code": 400, "description": str(error)}
+            return 400, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def handle(self, endpoint: str, params: dict[str, Any]) -> object:
+        if endpoint == "getMe":
+            return BOT
+        if endpoint == "sendMessage":
+            chat = int(params["chat_id"])
+            message = {
+                "message_id": next(self.ids),
+                "date": int(time.time()),
+                "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+                "from": BOT,
+                "text": params["text"],
+            }
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            self.messages[message["message_id"]] = message
+            return message
+        if endpoint in ("editMessageText", "editMessageReplyMarkup"):
+            old = self.messages[int(params["message_id"])]
+            new = {**old, "text": params.get("text", old["text"])}
+            new.pop("reply_markup", None)
+            if params.get("reply_markup") and params["reply_markup"].get("inline_keyboard"):
+                new["reply_markup"] = params["reply_markup"]
+            if new == old:
+                raise ValueError(NOT_MODIFIED)
+            self.messages[new["message_id"]] = new
+            return new
+        return True
+
+    def sent(self, endpoint: str = "sendMessage") -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == endpoint]
+
+    def texts(self) -> list[str]:
+        return [params["text"] for params in self.sent()]
+
+    def last(self) -> dict[str, Any]:
+        return self.messages[max(self.messages)]
+
+
+class Chat:
+    """One user writing to the bot: messages and button presses as updates."""
+
+    def __init__(self, app: BotApp, telegram: FakeTelegram, user: int = USER) -> None:
+        self.app = app
+        self.telegram = telegram
+        self.user = {"id": user, "is_bot": False, "first_name": "Test"}
+        self.chat = {"id": user, "type": "private"}
+        self.update_ids = itertools.count(1)
+
+    async def say(self, text: str) -> list[str]:
+        """Send ``text``; the texts the bot sent back."""
+        before = len(self.telegram.sent())
+        entities = []
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            entities = [{"type": "bot_command", "offset": 0, "length": length}]
+        message = {
+            "message_id": 10_000 + next(self.update_ids),
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": self.user,
+            "text": text,
+            "entities": entities,
+        }
+        await self.process({"update_id": next(self.update_ids), "message": message})
+        return [params["text"] for params in self.telegram.sent()[before:]]
+
+    async def press(self, data: str, message_id: int | None = None) -> list[str]:
+        """Press a button with ``data`` on a bot message (the last one by default)."""
+        before = len(self.telegram.sent())
+        message = self.telegram.messages[message_id or max(self.telegram.messages)]
+        query = {
+            "id": str(next(self.update_ids)),
+            "from": self.user,
+            "chat_instance": "test",
+            "data": data,
+            "message": {**message, "chat": self.chat},
+        }
+        await self.process({"update_id": next(self.update_ids), "callback_query": query})
+        return [params["text"] for params in self.telegram.sent()[before:]]
+
+    async def process(self, data: dict[str, Any]) -> None:
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+
+    def toasts(self) -> list[str | None]:
+        return [params.get("text") for params in self.telegram.sent("answerCallbackQuery")]
+
+
+@pytest.fixture(scope="session")
+def answers() -> Answers:
+    """Built once: indexing the knowledge base is the slow part of starting the bot."""
+    return Answers.load(BUNDLED_KNOWLEDGE)
+
+
+@pytest.fixture
+def telegram() -> FakeTelegram:
+    return FakeTelegram()
+
+
+@pytest.fixture
+async def app(
+    telegram: FakeTelegram, answers: Answers, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[BotApp]:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    settings = Settings(
+        knowledge=BUNDLED_KNOWLEDGE, database=Path(":memory:"), staff_ids=frozenset({STAFF})
+    )
+    application = build_application(
+        settings, answers, request=telegram, token="test", clock=Clock()
+    )
+    async with running(application, polling=False):
+        yield application
+
+
+@pytest.fixture
+def chat(app: BotApp, telegram: FakeTelegram) -> Chat:
+    return Chat(app, telegram)
+
+
+@pytest.fixture
+def staff_chat(app: BotApp, telegram: FakeTelegram) -> Chat:
+    return Chat(app, telegram, user=STAFF)

@@ -1,0 +1,75 @@
+"""/remind, /cancel, /reminders, /timezone, /stage and the reminder buttons."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.replies import SOMETHING_WENT_WRONG, plain
+from tests.handlers.conftest import Chat, FakeTelegram
+
+
+async def test_remind_confirms_and_lists(chat: Chat) -> None:
+    [confirmation] = await chat.say("/remind 2027-02-14 09:00 Bring passport")
+    assert "Reminder set for Sun 14 Feb 2027 09:00 (UTC)" in confirmation
+    [listing] = await chat.say("/reminders")
+    assert "Bring passport" in listing
+
+
+@pytest.mark.parametrize("argument", ["①", "²", "#②", "1" * 40, "-3", "12abc", "", "1 2", "٣"])
+async def test_cancel_with_a_bad_number_explains(chat: Chat, argument: str) -> None:
+    [reply] = await chat.say(f"/cancel {argument}".strip())
+    assert "Which one?" in plain(reply)
+    assert reply != SOMETHING_WENT_WRONG
+
+
+async def test_cancel_by_number(chat: Chat) -> None:
+    await chat.say("/remind in 2 hours Call the embassy")
+    [done] = await chat.say("/cancel 1")
+    assert done == "Cancelled reminder #1."
+    [again] = await chat.say("/cancel #1")
+    assert "no open reminder #1" in plain(again)
+
+
+@pytest.mark.parametrize(
+    "data", ["rc:" + "9" * 60, "rc:①", "rs:" + "9" * 60, "rs:²", "rd:x", "st:" + "x" * 70]
+)
+async def test_forged_reminder_buttons_are_refused_quietly(
+    chat: Chat, telegram: FakeTelegram, data: str
+) -> None:
+    await chat.say("/remind in 2 hours Call the embassy")
+    sent = await chat.press(data)
+    assert SOMETHING_WENT_WRONG not in sent
+    assert telegram.sent("answerCallbackQuery"), "the press is answered"
+
+
+async def test_snooze_and_done_edit_the_reminder(chat: Chat, telegram: FakeTelegram) -> None:
+    await chat.say("/remind in 2 hours Call the embassy")
+    reminder = telegram.last()
+    await chat.press("rs:1", reminder["message_id"])
+    assert "Snoozed until" in telegram.messages[reminder["message_id"]]["text"]
+    await chat.press("rd:1", reminder["message_id"])
+    assert "✅ Done" in telegram.messages[reminder["message_id"]]["text"]
+    assert chat.toasts()[-2:] == ["Snoozed for an hour.", "Done ✅"]
+
+
+async def test_bad_timezone_explains_and_changes_nothing(chat: Chat) -> None:
+    [reply] = await chat.say("/timezone Mars/Olympus")
+    assert reply.startswith("⚠️")
+    [shown] = await chat.say("/timezone")
+    assert "Your time zone is UTC" in shown
+
+
+async def test_stage_by_button_then_listing(chat: Chat, telegram: FakeTelegram) -> None:
+    [menu] = await chat.say("/stage")
+    assert "haven't told me your stage" in menu
+    [change] = await chat.press("st:interview")
+    assert "Your stage is now <b>" in change
+    assert chat.toasts()[-1] is not None
+
+
+async def test_unknown_stage_button_alerts(chat: Chat, telegram: FakeTelegram) -> None:
+    await chat.say("/stage")
+    assert await chat.press("st:nonsense") == []
+    [alert] = telegram.sent("answerCallbackQuery")
+    assert alert["show_alert"] is True
+    assert "is not a stage" in alert["text"]
