@@ -1,15 +1,33 @@
 """Read the dates, times, durations and time zones applicants type.
 
-Every error is a InputError whose message is one line with an example, so a
-handler can reply with it as is.
+Every error is an InputError whose message is one line with an example, so a
+handler can reply with it as is. What every time parser shares is in bot/timebase.py;
+its public names stay importable from here.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.timebase import LONGEST, InputError, excerpt, local_to_utc, require_future
+
+__all__ = [
+    "LONGEST",
+    "MAX_TEXT_LENGTH",
+    "InputError",
+    "check_text",
+    "day_before_at",
+    "local_to_utc",
+    "parse_clock",
+    "parse_duration",
+    "parse_local_datetime",
+    "parse_remind",
+    "parse_zone",
+    "require_future",
+]
 
 MAX_TEXT_LENGTH = 1000
 UNITS = {
@@ -24,16 +42,10 @@ DURATION_PART = re.compile(r"(\d+)\s*([a-z]+)")
 DURATION = re.compile(r"^(?:\d+\s*[a-z]+\s*)+$")
 DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-LONGEST = timedelta(days=3 * 366)
-MIN_YEAR, MAX_YEAR = 1970, 2999
 
 REMIND_EXAMPLE = (
     "/remind 2027-02-14 09:00 Bring passport, or /remind in 90 minutes Call the embassy"
 )
-
-
-class InputError(ValueError):
-    """What the user typed is not a usable date, duration, zone or text."""
 
 
 def parse_duration(text: str) -> timedelta:
@@ -41,13 +53,14 @@ def parse_duration(text: str) -> timedelta:
     cleaned = text.strip().lower()
     if not DURATION.match(cleaned):
         raise InputError(
-            f"'{text}' is not a duration; write e.g. 90 minutes, 2 hours, 3 days, 1 week or 90m"
+            f"'{excerpt(text)}' is not a duration; write e.g. 90 minutes, 2 hours, 3 days, "
+            "1 week or 90m"
         )
     total = timedelta()
     for amount, unit in DURATION_PART.findall(cleaned):
         if unit not in UNITS:
             raise InputError(
-                f"unknown unit '{unit}'; use seconds, minutes, hours, days or weeks "
+                f"unknown unit '{excerpt(unit)}'; use seconds, minutes, hours, days or weeks "
                 "(or s, m, h, d, w)"
             )
         if len(amount) > 9:  # beyond any sensible reminder, and beyond timedelta's range
@@ -67,7 +80,7 @@ def parse_duration(text: str) -> timedelta:
 def parse_clock(text: str) -> time:
     match = CLOCK.match(text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InputError(f"'{text}' is not a time of day; write it as HH:MM, e.g. 18:00")
+        raise InputError(f"'{excerpt(text)}' is not a time of day; write it as HH:MM, e.g. 18:00")
     return time(int(match[1]), int(match[2]))
 
 
@@ -81,7 +94,7 @@ def parse_zone(text: str) -> ZoneInfo:
     name = _zone_names().get(text.strip().lower().replace(" ", "_"))
     if name is None:
         raise InputError(
-            f"'{text}' is not a time zone I know; use an IANA name like Europe/London, "
+            f"'{excerpt(text)}' is not a time zone I know; use an IANA name like Europe/London, "
             "America/New_York or Asia/Tokyo"
         )
     try:
@@ -90,55 +103,24 @@ def parse_zone(text: str) -> ZoneInfo:
         raise InputError(f"the time zone '{name}' cannot be loaded here") from error
 
 
-def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """A wall-clock time in ``zone`` as UTC; a time skipped by a DST change is an error.
-
-    A time that happens twice (clocks going back) is taken at its first occurrence.
-    """
-    if not MIN_YEAR <= local.year <= MAX_YEAR:
-        raise InputError(
-            f"{local:%Y-%m-%d} is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}"
-        )
-    aware = local.replace(tzinfo=zone, fold=0)
-    utc = aware.astimezone(UTC)
-    if utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise InputError(
-            f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it "
-            f"for daylight saving time; pick another time, e.g. {local:%Y-%m-%d} 12:00"
-        )
-    return utc
-
-
 def parse_local_datetime(date_text: str, time_text: str, zone: ZoneInfo) -> datetime:
     """'2027-02-14', '09:00' in the user's zone -> an aware UTC datetime."""
     typed = f"{date_text.strip()} {time_text.strip()}".strip()
     match = DATE_TIME.match(typed)
     if not match:
         raise InputError(
-            f"'{typed}' is not a date and time; write YYYY-MM-DD HH:MM, e.g. 2027-02-14 09:30"
+            f"'{excerpt(typed)}' is not a date and time; write YYYY-MM-DD HH:MM, "
+            "e.g. 2027-02-14 09:30"
         )
     year, month, day, hour, minute = (int(part) for part in match.groups())
     try:
         local = datetime(year, month, day, hour, minute)  # noqa: DTZ001 - zone applied below
     except ValueError as error:
         raise InputError(
-            f"{date_text} {time_text} is not a real date or time ({error}); "
+            f"{excerpt(typed)} is not a real date or time ({error}); "
             "write YYYY-MM-DD HH:MM, e.g. 2027-02-14 09:30"
         ) from error
     return local_to_utc(local, zone)
-
-
-def require_future(moment: datetime, now: datetime, zone: ZoneInfo) -> None:
-    if moment <= now:
-        shown = moment.astimezone(zone)
-        raise InputError(
-            f"{shown:%Y-%m-%d %H:%M} ({zone.key}) is in the past; pick a future time, "
-            f"e.g. {now.astimezone(zone) + timedelta(days=1):%Y-%m-%d %H:%M}"
-        )
-    if moment - now > LONGEST:
-        raise InputError(
-            "that is more than three years away; pick a nearer date, e.g. 2027-02-14 09:30"
-        )
 
 
 def check_text(text: str) -> str:
@@ -181,7 +163,7 @@ def _parse_relative(words: list[str], now: datetime) -> tuple[datetime, str, boo
             taken = end
             break
     if taken == 0:
-        shown = " ".join(words[:2]) or "nothing"
+        shown = excerpt(" ".join(words[:2])) or "nothing"
         raise InputError(
             f"'{shown}' is not a duration; write e.g. /remind in 90 minutes Call the embassy"
         )

@@ -221,7 +221,7 @@ def test_parse_remind_refuses(args: str, expected: str) -> None:
 def test_parse_remind_past_error_shows_local_time() -> None:
     with pytest.raises(InputError) as error:
         parse_remind("2027-01-10 09:00 X", NOW, TOKYO)  # 00:00Z, before NOW
-    assert "2027-01-10 09:00 (Asia/Tokyo) is in the past" in message(error)
+    assert "Sun 10 Jan 2027, 09:00 (Asia/Tokyo, UTC+09:00) is in the past" in message(error)
 
 
 def test_parse_remind_missing_text_gives_example() -> None:
