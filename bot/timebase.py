@@ -58,7 +58,8 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     """
     if not MIN_YEAR <= local.year <= MAX_YEAR:
         raise InputError(
-            f"{local:%Y-%m-%d} is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}"
+            f"{local:%Y-%m-%d} is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}, "
+            "e.g. 2027-02-14"
         )
     aware = local.replace(tzinfo=zone, fold=0)
     utc = aware.astimezone(UTC)

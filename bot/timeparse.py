@@ -1,8 +1,8 @@
-"""Read the dates, times, durations and time zones applicants type.
+"""Read the arguments of /remind, durations, clock times and strict zone names.
 
-Every error is an InputError whose message is one line with an example, so a
-handler can reply with it as is. What every time parser shares is in bot/timebase.py;
-its public names stay importable from here.
+Every error is an InputError whose message is one line with an example, so a handler can
+reply with it as is. Natural dates live in bot/dates.py and zones people name in
+bot/zones.py; the names other modules import from here stay importable from here.
 """
 
 from __future__ import annotations
@@ -12,12 +12,15 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.dates import REMINDER_DEFAULT_TIME, AmbiguousDate, When, find_when, parse_when
 from bot.timebase import LONGEST, InputError, excerpt, local_to_utc, require_future
 
 __all__ = [
     "LONGEST",
     "MAX_TEXT_LENGTH",
+    "AmbiguousDate",
     "InputError",
+    "When",
     "check_text",
     "day_before_at",
     "local_to_utc",
@@ -25,6 +28,7 @@ __all__ = [
     "parse_duration",
     "parse_local_datetime",
     "parse_remind",
+    "parse_reminder",
     "parse_zone",
     "require_future",
 ]
@@ -43,9 +47,7 @@ DURATION = re.compile(r"^(?:\d+\s*[a-z]+\s*)+$")
 DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
-REMIND_EXAMPLE = (
-    "/remind 2027-02-14 09:00 Bring passport, or /remind in 90 minutes Call the embassy"
-)
+REMIND_EXAMPLE = "/remind tomorrow 9am Bring passport, or /remind in 90 minutes Call the embassy"
 
 
 def parse_duration(text: str) -> timedelta:
@@ -90,7 +92,11 @@ def _zone_names() -> dict[str, str]:
 
 
 def parse_zone(text: str) -> ZoneInfo:
-    """An IANA zone name, case-insensitively: 'europe/london' -> Europe/London."""
+    """An IANA zone name, case-insensitively: 'europe/london' -> Europe/London.
+
+    Strict, for settings and the knowledge base; bot.zones.resolve_zone also reads cities,
+    countries, offsets and abbreviations, as users type them.
+    """
     name = _zone_names().get(text.strip().lower().replace(" ", "_"))
     if name is None:
         raise InputError(
@@ -138,28 +144,66 @@ def check_text(text: str) -> str:
 def parse_remind(args: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str, bool]:
     """The arguments of /remind -> (due time in UTC, text, whether it is a wall-clock time).
 
-    Accepts "2027-02-14 09:00 TEXT" (in the user's zone) and "in 90 minutes TEXT".
+    Kept for callers written before ``parse_reminder``, which also says whether a time
+    was given.
+    """
+    when, text = parse_reminder(args, now, zone)
+    return when.at, text, when.wall_clock
+
+
+def parse_reminder(
+    args: str, now: datetime, zone: ZoneInfo, *, default_time: time = REMINDER_DEFAULT_TIME
+) -> tuple[When, str]:
+    """The arguments of /remind -> (when, text).
+
+    "<when> TEXT", where <when> is any form bot.dates reads ("tomorrow 9am", "friday",
+    "14 Feb 10:30", "2027-02-14 09:00"; the longest leading phrase that reads as one), in
+    the user's zone; or "in 90 minutes TEXT", a delay. An ambiguous date raises
+    AmbiguousDate with the text in ``rest``, once the text is known to be usable.
     """
     words = args.split()
     if not words:
         raise InputError(f"tell me when and what, e.g. {REMIND_EXAMPLE}")
     if words[0].lower() == "in":
-        return _parse_relative(words[1:], now)
-    if len(words) < 2:
-        raise InputError(f"tell me a date and a time, e.g. {REMIND_EXAMPLE}")
-    due = parse_local_datetime(words[0], words[1], zone)
-    require_future(due, now, zone)
-    return due, check_text(" ".join(words[2:])), True
+        due, text = _parse_relative(words[1:], now)
+        local = due.astimezone(zone).replace(tzinfo=None)
+        return When(due, local, time_given=True, wall_clock=False), text
+    _refuse_bare_delay(words)
+    phrase, rest = find_when(" ".join(words))
+    if not phrase:
+        raise InputError(
+            f"'{excerpt(' '.join(words[:2]))}' is not a date or time; write e.g. {REMIND_EXAMPLE}"
+        )
+    try:
+        when = parse_when(phrase, now, zone, default_time=default_time)
+    except AmbiguousDate as error:
+        raise AmbiguousDate(error.typed, error.readings, rest=check_text(rest)) from None
+    return when, check_text(rest)
 
 
-def _parse_relative(words: list[str], now: datetime) -> tuple[datetime, str, bool]:
-    """'90 minutes Call…', '90m Call…', '1 hour 30 minutes Call…' -> (now + d, text, False)."""
+def _refuse_bare_delay(words: list[str]) -> None:
+    """'/remind 2h Call' means in two hours, not at 02:00: say so instead of guessing."""
+    for end in (2, 1):
+        candidate = " ".join(words[:end])
+        if len(words) >= end and _is_duration(candidate):
+            raise InputError(
+                f"'{excerpt(candidate)}' is a delay; write /remind in {excerpt(candidate)} "
+                "Call the embassy, or a time, e.g. /remind tomorrow 9am Call the embassy"
+            )
+
+
+def _is_duration(text: str) -> bool:
+    cleaned = text.lower()
+    return bool(DURATION.match(cleaned)) and all(
+        unit in UNITS for _, unit in DURATION_PART.findall(cleaned)
+    )
+
+
+def _parse_relative(words: list[str], now: datetime) -> tuple[datetime, str]:
+    """'90 minutes Call…', '90m Call…', '1 hour 30 minutes Call…' -> (now + d, text)."""
     taken = 0
     for end in range(len(words), 0, -1):
-        candidate = " ".join(words[:end])
-        if DURATION.match(candidate.lower()) and all(
-            unit in UNITS for _, unit in DURATION_PART.findall(candidate.lower())
-        ):
+        if _is_duration(" ".join(words[:end])):
             taken = end
             break
     if taken == 0:
@@ -168,7 +212,7 @@ def _parse_relative(words: list[str], now: datetime) -> tuple[datetime, str, boo
             f"'{shown}' is not a duration; write e.g. /remind in 90 minutes Call the embassy"
         )
     delta = parse_duration(" ".join(words[:taken]))
-    return now + delta, check_text(" ".join(words[taken:])), False
+    return now + delta, check_text(" ".join(words[taken:]))
 
 
 def day_before_at(moment: datetime, days: int, clock: time, zone: ZoneInfo) -> datetime:
