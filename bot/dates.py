@@ -314,7 +314,7 @@ def _clocks(words: Sequence[str], start: int) -> Iterator[tuple[_Clock, int]]:
     at = start + 1 if _word(words, start) == "at" else start
     word = _word(words, at)
     if word in NAMED_CLOCKS or word in PERIODS:
-        named = NAMED_CLOCKS.get(word) or PERIODS[word]
+        named = NAMED_CLOCKS[word] if word in NAMED_CLOCKS else PERIODS[word]
         yield _Clock(word, named.hour, named.minute, word=word), at + 1
     elif match := CLOCK_12.match(word):
         yield _Clock(word, int(match[1]), int(match[2] or 0), match[3]), at + 1
