@@ -1,15 +1,37 @@
-"""Read the dates, times, durations and time zones applicants type.
+"""Read the arguments of /remind, durations, clock times and strict zone names.
 
-Every error is a InputError whose message is one line with an example, so a
-handler can reply with it as is.
+Every error is an InputError whose message is one line with an example, so a handler can
+reply with it as is. Natural dates live in bot/dates.py and zones people name in
+bot/zones.py; the names other modules import from here stay importable from here.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.dates import REMINDER_DEFAULT_TIME, AmbiguousDate, When, find_when, parse_when
+from bot.timebase import LONGEST, InputError, excerpt, local_to_utc, require_future
+
+__all__ = [
+    "LONGEST",
+    "MAX_TEXT_LENGTH",
+    "AmbiguousDate",
+    "InputError",
+    "When",
+    "check_text",
+    "day_before_at",
+    "local_to_utc",
+    "parse_clock",
+    "parse_duration",
+    "parse_local_datetime",
+    "parse_remind",
+    "parse_reminder",
+    "parse_zone",
+    "require_future",
+]
 
 MAX_TEXT_LENGTH = 1000
 UNITS = {
@@ -24,16 +46,8 @@ DURATION_PART = re.compile(r"(\d+)\s*([a-z]+)")
 DURATION = re.compile(r"^(?:\d+\s*[a-z]+\s*)+$")
 DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
-LONGEST = timedelta(days=3 * 366)
-MIN_YEAR, MAX_YEAR = 1970, 2999
 
-REMIND_EXAMPLE = (
-    "/remind 2027-02-14 09:00 Bring passport, or /remind in 90 minutes Call the embassy"
-)
-
-
-class InputError(ValueError):
-    """What the user typed is not a usable date, duration, zone or text."""
+REMIND_EXAMPLE = "/remind tomorrow 9am Bring passport, or /remind in 90 minutes Call the embassy"
 
 
 def parse_duration(text: str) -> timedelta:
@@ -41,13 +55,14 @@ def parse_duration(text: str) -> timedelta:
     cleaned = text.strip().lower()
     if not DURATION.match(cleaned):
         raise InputError(
-            f"'{text}' is not a duration; write e.g. 90 minutes, 2 hours, 3 days, 1 week or 90m"
+            f"'{excerpt(text)}' is not a duration; write e.g. 90 minutes, 2 hours, 3 days, "
+            "1 week or 90m"
         )
     total = timedelta()
     for amount, unit in DURATION_PART.findall(cleaned):
         if unit not in UNITS:
             raise InputError(
-                f"unknown unit '{unit}'; use seconds, minutes, hours, days or weeks "
+                f"unknown unit '{excerpt(unit)}'; use seconds, minutes, hours, days or weeks "
                 "(or s, m, h, d, w)"
             )
         if len(amount) > 9:  # beyond any sensible reminder, and beyond timedelta's range
@@ -67,7 +82,7 @@ def parse_duration(text: str) -> timedelta:
 def parse_clock(text: str) -> time:
     match = CLOCK.match(text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InputError(f"'{text}' is not a time of day; write it as HH:MM, e.g. 18:00")
+        raise InputError(f"'{excerpt(text)}' is not a time of day; write it as HH:MM, e.g. 18:00")
     return time(int(match[1]), int(match[2]))
 
 
@@ -77,11 +92,15 @@ def _zone_names() -> dict[str, str]:
 
 
 def parse_zone(text: str) -> ZoneInfo:
-    """An IANA zone name, case-insensitively: 'europe/london' -> Europe/London."""
+    """An IANA zone name, case-insensitively: 'europe/london' -> Europe/London.
+
+    Strict, for settings and the knowledge base; bot.zones.resolve_zone also reads cities,
+    countries, offsets and abbreviations, as users type them.
+    """
     name = _zone_names().get(text.strip().lower().replace(" ", "_"))
     if name is None:
         raise InputError(
-            f"'{text}' is not a time zone I know; use an IANA name like Europe/London, "
+            f"'{excerpt(text)}' is not a time zone I know; use an IANA name like Europe/London, "
             "America/New_York or Asia/Tokyo"
         )
     try:
@@ -90,55 +109,24 @@ def parse_zone(text: str) -> ZoneInfo:
         raise InputError(f"the time zone '{name}' cannot be loaded here") from error
 
 
-def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """A wall-clock time in ``zone`` as UTC; a time skipped by a DST change is an error.
-
-    A time that happens twice (clocks going back) is taken at its first occurrence.
-    """
-    if not MIN_YEAR <= local.year <= MAX_YEAR:
-        raise InputError(
-            f"{local:%Y-%m-%d} is out of range; give a date between {MIN_YEAR} and {MAX_YEAR}"
-        )
-    aware = local.replace(tzinfo=zone, fold=0)
-    utc = aware.astimezone(UTC)
-    if utc.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
-        raise InputError(
-            f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it "
-            f"for daylight saving time; pick another time, e.g. {local:%Y-%m-%d} 12:00"
-        )
-    return utc
-
-
 def parse_local_datetime(date_text: str, time_text: str, zone: ZoneInfo) -> datetime:
     """'2027-02-14', '09:00' in the user's zone -> an aware UTC datetime."""
     typed = f"{date_text.strip()} {time_text.strip()}".strip()
     match = DATE_TIME.match(typed)
     if not match:
         raise InputError(
-            f"'{typed}' is not a date and time; write YYYY-MM-DD HH:MM, e.g. 2027-02-14 09:30"
+            f"'{excerpt(typed)}' is not a date and time; write YYYY-MM-DD HH:MM, "
+            "e.g. 2027-02-14 09:30"
         )
     year, month, day, hour, minute = (int(part) for part in match.groups())
     try:
         local = datetime(year, month, day, hour, minute)  # noqa: DTZ001 - zone applied below
     except ValueError as error:
         raise InputError(
-            f"{date_text} {time_text} is not a real date or time ({error}); "
+            f"{excerpt(typed)} is not a real date or time ({error}); "
             "write YYYY-MM-DD HH:MM, e.g. 2027-02-14 09:30"
         ) from error
     return local_to_utc(local, zone)
-
-
-def require_future(moment: datetime, now: datetime, zone: ZoneInfo) -> None:
-    if moment <= now:
-        shown = moment.astimezone(zone)
-        raise InputError(
-            f"{shown:%Y-%m-%d %H:%M} ({zone.key}) is in the past; pick a future time, "
-            f"e.g. {now.astimezone(zone) + timedelta(days=1):%Y-%m-%d %H:%M}"
-        )
-    if moment - now > LONGEST:
-        raise InputError(
-            "that is more than three years away; pick a nearer date, e.g. 2027-02-14 09:30"
-        )
 
 
 def check_text(text: str) -> str:
@@ -156,37 +144,75 @@ def check_text(text: str) -> str:
 def parse_remind(args: str, now: datetime, zone: ZoneInfo) -> tuple[datetime, str, bool]:
     """The arguments of /remind -> (due time in UTC, text, whether it is a wall-clock time).
 
-    Accepts "2027-02-14 09:00 TEXT" (in the user's zone) and "in 90 minutes TEXT".
+    Kept for callers written before ``parse_reminder``, which also says whether a time
+    was given.
+    """
+    when, text = parse_reminder(args, now, zone)
+    return when.at, text, when.wall_clock
+
+
+def parse_reminder(
+    args: str, now: datetime, zone: ZoneInfo, *, default_time: time = REMINDER_DEFAULT_TIME
+) -> tuple[When, str]:
+    """The arguments of /remind -> (when, text).
+
+    "<when> TEXT", where <when> is any form bot.dates reads ("tomorrow 9am", "friday",
+    "14 Feb 10:30", "2027-02-14 09:00"; the longest leading phrase that reads as one), in
+    the user's zone; or "in 90 minutes TEXT", a delay. An ambiguous date raises
+    AmbiguousDate with the text in ``rest``, once the text is known to be usable.
     """
     words = args.split()
     if not words:
         raise InputError(f"tell me when and what, e.g. {REMIND_EXAMPLE}")
     if words[0].lower() == "in":
-        return _parse_relative(words[1:], now)
-    if len(words) < 2:
-        raise InputError(f"tell me a date and a time, e.g. {REMIND_EXAMPLE}")
-    due = parse_local_datetime(words[0], words[1], zone)
-    require_future(due, now, zone)
-    return due, check_text(" ".join(words[2:])), True
+        due, text = _parse_relative(words[1:], now)
+        local = due.astimezone(zone).replace(tzinfo=None)
+        return When(due, local, time_given=True, wall_clock=False), text
+    _refuse_bare_delay(words)
+    phrase, rest = find_when(" ".join(words))
+    if not phrase:
+        raise InputError(
+            f"'{excerpt(' '.join(words[:2]))}' is not a date or time; write e.g. {REMIND_EXAMPLE}"
+        )
+    try:
+        when = parse_when(phrase, now, zone, default_time=default_time)
+    except AmbiguousDate as error:
+        raise AmbiguousDate(error.typed, error.readings, rest=check_text(rest)) from None
+    return when, check_text(rest)
 
 
-def _parse_relative(words: list[str], now: datetime) -> tuple[datetime, str, bool]:
-    """'90 minutes Call…', '90m Call…', '1 hour 30 minutes Call…' -> (now + d, text, False)."""
+def _refuse_bare_delay(words: list[str]) -> None:
+    """'/remind 2h Call' means in two hours, not at 02:00: say so instead of guessing."""
+    for end in (2, 1):
+        candidate = " ".join(words[:end])
+        if len(words) >= end and _is_duration(candidate):
+            raise InputError(
+                f"'{excerpt(candidate)}' is a delay; write /remind in {excerpt(candidate)} "
+                "Call the embassy, or a time, e.g. /remind tomorrow 9am Call the embassy"
+            )
+
+
+def _is_duration(text: str) -> bool:
+    cleaned = text.lower()
+    return bool(DURATION.match(cleaned)) and all(
+        unit in UNITS for _, unit in DURATION_PART.findall(cleaned)
+    )
+
+
+def _parse_relative(words: list[str], now: datetime) -> tuple[datetime, str]:
+    """'90 minutes Call…', '90m Call…', '1 hour 30 minutes Call…' -> (now + d, text)."""
     taken = 0
     for end in range(len(words), 0, -1):
-        candidate = " ".join(words[:end])
-        if DURATION.match(candidate.lower()) and all(
-            unit in UNITS for _, unit in DURATION_PART.findall(candidate.lower())
-        ):
+        if _is_duration(" ".join(words[:end])):
             taken = end
             break
     if taken == 0:
-        shown = " ".join(words[:2]) or "nothing"
+        shown = excerpt(" ".join(words[:2])) or "nothing"
         raise InputError(
             f"'{shown}' is not a duration; write e.g. /remind in 90 minutes Call the embassy"
         )
     delta = parse_duration(" ".join(words[:taken]))
-    return now + delta, check_text(" ".join(words[taken:])), False
+    return now + delta, check_text(" ".join(words[taken:]))
 
 
 def day_before_at(moment: datetime, days: int, clock: time, zone: ZoneInfo) -> datetime:

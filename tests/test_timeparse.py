@@ -8,6 +8,7 @@ import pytest
 from bot.knowledge import StageReminder
 from bot.timeparse import (
     MAX_TEXT_LENGTH,
+    AmbiguousDate,
     InputError,
     day_before_at,
     local_to_utc,
@@ -15,6 +16,7 @@ from bot.timeparse import (
     parse_duration,
     parse_local_datetime,
     parse_remind,
+    parse_reminder,
     parse_zone,
 )
 from bot.tracking import default_due
@@ -25,13 +27,13 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def local(*args: int) -> datetime:
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """A wall-clock time with no zone yet: what local_to_utc takes."""
-    return datetime(*args)  # noqa: DTZ001
+    return datetime(year, month, day, hour, minute)  # noqa: DTZ001
 
 
 def message(error: pytest.ExceptionInfo[InputError]) -> str:
@@ -156,6 +158,70 @@ def test_parse_remind_single_digit_parts() -> None:
     assert due == utc(2027, 2, 4, 9, 5)
 
 
+def test_parse_remind_natural_dates() -> None:
+    due, text, wall_clock = parse_remind("tomorrow 9am Call the embassy", NOW, LONDON)
+    assert (due, text, wall_clock) == (utc(2027, 1, 11, 9, 0), "Call the embassy", True)
+
+
+@pytest.mark.parametrize(
+    ("args", "local_time", "text", "time_given"),
+    [
+        ("tomorrow 9am call embassy", local(2027, 1, 11, 9, 0), "call embassy", True),
+        ("next friday 14:00 Send forms", local(2027, 1, 15, 14, 0), "Send forms", True),
+        ("14 Feb 10:30 Interview", local(2027, 2, 14, 10, 30), "Interview", True),
+        ("2027-02-14 Bring passport", local(2027, 2, 14, 9, 0), "Bring passport", False),
+        ("14/02/2027 Bring passport", local(2027, 2, 14, 9, 0), "Bring passport", False),
+        ("2/14/2027 Bring passport", local(2027, 2, 14, 9, 0), "Bring passport", False),
+        ("10:30am Coffee", local(2027, 1, 11, 10, 30), "Coffee", True),
+        ("friday at the embassy", local(2027, 1, 15, 9, 0), "at the embassy", False),
+        ("tonight Pack", local(2027, 1, 10, 20, 0), "Pack", False),
+    ],
+)
+def test_parse_reminder(args: str, local_time: datetime, text: str, time_given: bool) -> None:
+    when, parsed_text = parse_reminder(args, NOW, LONDON)
+    assert when.local == local_time
+    assert when.at == local_to_utc(local_time, LONDON)
+    assert when.time_given is time_given
+    assert when.wall_clock is True
+    assert parsed_text == text
+
+
+def test_parse_reminder_default_time_is_a_parameter() -> None:
+    when, _ = parse_reminder("friday Call", NOW, LONDON, default_time=time(17, 0))
+    assert when.local == local(2027, 1, 15, 17, 0)
+
+
+def test_parse_reminder_relative_is_not_wall_clock() -> None:
+    when, text = parse_reminder("in 90 minutes Call", NOW, TOKYO)
+    assert when.at == NOW + timedelta(minutes=90)
+    assert when.local == local(2027, 1, 10, 22, 30)  # shown in the user's zone
+    assert (when.wall_clock, when.time_given, text) == (False, True, "Call")
+
+
+def test_parse_reminder_ambiguous_date_keeps_the_text() -> None:
+    with pytest.raises(AmbiguousDate) as error:
+        parse_reminder("03/04/2027 10:30 Renew   passport", NOW, LONDON)
+    assert error.value.rest == "Renew passport"
+    assert [r.local for r in error.value.readings] == [
+        local(2027, 4, 3, 10, 30),
+        local(2027, 3, 4, 10, 30),
+    ]
+    assert isinstance(error.value, InputError)
+
+
+def test_parse_reminder_ambiguous_date_without_text_asks_for_the_text_first() -> None:
+    with pytest.raises(InputError) as error:
+        parse_reminder("03/04/2027 10:30", NOW, LONDON)
+    assert not isinstance(error.value, AmbiguousDate)
+    assert "what should I remind you of" in message(error)
+
+
+def test_parse_remind_long_text_after_a_date_is_not_echoed() -> None:
+    with pytest.raises(InputError) as error:
+        parse_remind("nonsense " + "q" * 2000, NOW, LONDON)
+    assert "q" * 41 not in message(error)
+
+
 # -- parse_remind: relative ---------------------------------------------------------
 
 
@@ -192,15 +258,22 @@ def test_parse_remind_relative_ignores_zone() -> None:
         ("2027-01-09 09:00 Too late", "in the past"),
         ("2027-01-10 12:00 Right now", "in the past"),
         ("2027-02-30 09:00 No such day", "not a real date"),
-        ("2027-02-14 25:00 No such hour", "not a real date"),
+        ("2027-02-14 25:00 No such hour", "'25:00' is not a real time"),
         ("2027-13-01 09:00 No such month", "not a real date"),
-        ("2027-02-14 09:60 No such minute", "not a real date"),
+        ("2027-02-14 09:60 No such minute", "'09:60' is not a real time"),
         ("2027-02-14 09:00", "what should I remind you of"),
         ("2027-02-14 09:00    ", "what should I remind you of"),
         ("in 90 minutes", "what should I remind you of"),
-        ("2027-02-14 Bring passport", "is not a date and time"),
-        ("2027-02-14", "a date and a time"),
-        ("tomorrow 09:00 X", "is not a date and time"),
+        ("2027-02-14", "what should I remind you of"),
+        ("tomorrow 9am", "what should I remind you of"),
+        ("Bring passport", "'Bring passport' is not a date or time"),
+        ("soon Call", "'soon Call' is not a date or time"),
+        ("2h Call", "'2h' is a delay; write /remind in 2h Call the embassy"),
+        ("90 minutes Call", "'90 minutes' is a delay; write /remind in 90 minutes"),
+        ("tomorrow 9.30 Call", "'9.30' is not a time I read"),
+        ("friday at 5 Call", "'at 5': am or pm?"),
+        ("31 Feb Pay rent", "31 February is not a real date"),
+        ("today 9am Past", "is in the past"),
         ("in soon X", "'soon X' is not a duration"),
         ("in", "is not a duration"),
         ("in ten minutes X", "is not a duration"),
@@ -221,7 +294,7 @@ def test_parse_remind_refuses(args: str, expected: str) -> None:
 def test_parse_remind_past_error_shows_local_time() -> None:
     with pytest.raises(InputError) as error:
         parse_remind("2027-01-10 09:00 X", NOW, TOKYO)  # 00:00Z, before NOW
-    assert "2027-01-10 09:00 (Asia/Tokyo) is in the past" in message(error)
+    assert "Sun 10 Jan 2027, 09:00 (Asia/Tokyo, UTC+09:00) is in the past" in message(error)
 
 
 def test_parse_remind_missing_text_gives_example() -> None:
