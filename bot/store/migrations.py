@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from bot.store.db import Connection, Database, to_epoch
+from bot.store.db import Connection, Database, Dialect, to_epoch
 
-Migration = Callable[[Connection], Awaitable[None]]
+Migration = Callable[[Connection, Dialect], Awaitable[None]]
 MIGRATIONS: list[tuple[int, str, Migration]] = []
 
 
@@ -25,12 +25,14 @@ def migration(version: int, name: str) -> Callable[[Migration], Migration]:
     return register
 
 
-async def execute_script(db: Connection, script: str) -> None:
-    """Run several statements inside the caller's transaction.
+async def execute_script(db: Connection, dialect: Dialect, script: str) -> None:
+    """Run several statements inside the caller's transaction, in the dialect's types.
 
     ``executescript`` would commit first, breaking the migration's atomicity.
     """
-    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    lines = [
+        line for line in dialect.ddl(script).splitlines() if not line.strip().startswith("--")
+    ]
     for statement in "\n".join(lines).split(";"):
         if statement.strip():
             await db.execute(statement)
@@ -38,23 +40,34 @@ async def execute_script(db: Connection, script: str) -> None:
 
 async def schema_version(database: Database) -> int:
     async with database.transaction() as db:
-        await db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+        return await current_version(db, database.dialect)
+
+
+async def current_version(db: Connection, dialect: Dialect) -> int:
+    if dialect.migration_lock:
+        await db.execute(dialect.migration_lock)
+    await db.execute(
+        dialect.ddl(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+            "name TEXT NOT NULL, applied_at {bigint} NOT NULL)"
         )
-    row = await database.fetch_one("SELECT max(version) FROM schema_version")
+    )
+    row = await db.fetch_one("SELECT max(version) FROM schema_version")
     return int(row[0]) if row and row[0] is not None else 0
 
 
 async def migrate(database: Database) -> list[int]:
-    """Apply every registered migration newer than the database; return their versions."""
-    current = await schema_version(database)
+    """Apply every registered migration newer than the database; return their versions.
+
+    Each runs in its own transaction, which first reads the version again under
+    the write lock: two processes starting at once apply each migration once.
+    """
     applied = []
     for version, name, function in MIGRATIONS:
-        if version <= current:
-            continue
         async with database.transaction() as db:
-            await function(db)
+            if await current_version(db, database.dialect) >= version:
+                continue
+            await function(db, database.dialect)
             await db.execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                 (version, name, to_epoch(datetime.now(UTC))),
@@ -64,38 +77,39 @@ async def migrate(database: Database) -> list[int]:
 
 
 @migration(1, "users and reminders")
-async def _users_and_reminders(db: Connection) -> None:
+async def _users_and_reminders(db: Connection, dialect: Dialect) -> None:
     await execute_script(
         db,
+        dialect,
         """
         CREATE TABLE users (
-            user_id      INTEGER PRIMARY KEY,
-            chat_id      INTEGER NOT NULL,
+            user_id      {bigint} PRIMARY KEY,
+            chat_id      {bigint} NOT NULL,
             timezone     TEXT,
             stage        TEXT,
-            stage_at     INTEGER,
+            stage_at     {bigint},
             stage_local  TEXT,
             active       INTEGER NOT NULL DEFAULT 1,
-            created_at   INTEGER NOT NULL,
-            last_seen_at INTEGER NOT NULL
+            created_at   {bigint} NOT NULL,
+            last_seen_at {bigint} NOT NULL
         );
         CREATE TABLE reminders (
-            id         INTEGER PRIMARY KEY,
-            user_id    INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
-            chat_id    INTEGER NOT NULL,
+            id         {id},
+            user_id    {bigint} NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            chat_id    {bigint} NOT NULL,
             text       TEXT NOT NULL,
-            due_at     INTEGER NOT NULL,
+            due_at     {bigint} NOT NULL,
             local_time TEXT,
             timezone   TEXT NOT NULL,
             stage      TEXT,
             status     TEXT NOT NULL DEFAULT 'pending',
-            run_at     INTEGER NOT NULL,
+            run_at     {bigint} NOT NULL,
             attempts   INTEGER NOT NULL DEFAULT 0,
             claimed_by TEXT,
-            claimed_at INTEGER,
-            sent_at    INTEGER,
+            claimed_at {bigint},
+            sent_at    {bigint},
             last_error TEXT,
-            created_at INTEGER NOT NULL
+            created_at {bigint} NOT NULL
         );
         -- "What is due now" reads only this small partial index, however many
         -- sent reminders the table holds.
@@ -104,52 +118,53 @@ async def _users_and_reminders(db: Connection) -> None:
         CREATE INDEX reminders_by_user ON reminders(user_id, status);
         CREATE TABLE workers (
             id           TEXT PRIMARY KEY,
-            heartbeat_at INTEGER NOT NULL
+            heartbeat_at {bigint} NOT NULL
         );
         """,
     )
 
 
 @migration(2, "broadcasts, questions, feedback, audit")
-async def _staff_tools(db: Connection) -> None:
+async def _staff_tools(db: Connection, dialect: Dialect) -> None:
     await execute_script(
         db,
+        dialect,
         """
         ALTER TABLE reminders ADD COLUMN kind TEXT NOT NULL DEFAULT 'reminder';
-        ALTER TABLE reminders ADD COLUMN broadcast_id INTEGER;
+        ALTER TABLE reminders ADD COLUMN broadcast_id {bigint};
         CREATE INDEX reminders_by_broadcast ON reminders(broadcast_id)
             WHERE broadcast_id IS NOT NULL;
         CREATE TABLE broadcasts (
-            id           INTEGER PRIMARY KEY,
-            staff_id     INTEGER NOT NULL,
+            id           {id},
+            staff_id     {bigint} NOT NULL,
             stage        TEXT,
             text         TEXT NOT NULL,
             status       TEXT NOT NULL DEFAULT 'draft',
             recipients   INTEGER,
             announcement TEXT UNIQUE,
-            created_at   INTEGER NOT NULL,
-            confirmed_at INTEGER,
-            finished_at  INTEGER
+            created_at   {bigint} NOT NULL,
+            confirmed_at {bigint},
+            finished_at  {bigint}
         );
         CREATE TABLE questions (
-            id       INTEGER PRIMARY KEY,
-            asked_at INTEGER NOT NULL,
+            id       {id},
+            asked_at {bigint} NOT NULL,
             outcome  TEXT NOT NULL,
             topic    TEXT,
-            score    REAL NOT NULL,
+            score    {real} NOT NULL,
             text     TEXT
         );
         CREATE INDEX questions_by_time ON questions(asked_at);
         CREATE TABLE feedback (
-            id      INTEGER PRIMARY KEY,
+            id      {id},
             topic   TEXT NOT NULL,
             helpful INTEGER NOT NULL,
-            at      INTEGER NOT NULL
+            at      {bigint} NOT NULL
         );
         CREATE TABLE audit (
-            id       INTEGER PRIMARY KEY,
-            at       INTEGER NOT NULL,
-            staff_id INTEGER NOT NULL,
+            id       {id},
+            at       {bigint} NOT NULL,
+            staff_id {bigint} NOT NULL,
             action   TEXT NOT NULL,
             detail   TEXT NOT NULL
         );
@@ -158,11 +173,12 @@ async def _staff_tools(db: Connection) -> None:
 
 
 @migration(3, "one vote per voter and answer")
-async def _ballots(db: Connection) -> None:
+async def _ballots(db: Connection, dialect: Dialect) -> None:
     # A ballot is a one-way digest of who voted on which answer message: it lets a
     # repeated (or forged) press be refused without storing the user's id.
     await execute_script(
         db,
+        dialect,
         """
         ALTER TABLE feedback ADD COLUMN ballot TEXT;
         CREATE UNIQUE INDEX feedback_ballot ON feedback(ballot) WHERE ballot IS NOT NULL;

@@ -22,7 +22,7 @@ DUE = (
 )
 MAX_CLAIM_AGE = 600  # seconds: no send takes that long
 # Who a broadcast reaches: users who have not blocked the bot, at the stage (or all).
-RECIPIENTS = "FROM users WHERE active = 1 AND (? IS NULL OR stage = ?)"
+RECIPIENTS = "FROM users WHERE active = 1 AND (CAST(? AS TEXT) IS NULL OR stage = ?)"
 MAX_NOTICE_LENGTH = 4000
 
 
@@ -72,9 +72,10 @@ class OutboxQueries(Queries):
         must not hold up everyone else's batch.
         """
         async with self.db.transaction() as db:
+            chosen = self.db.dialect.lock_rows.format(rows=DUE)
             rows = await db.fetch(
                 "UPDATE reminders SET status = 'sending', claimed_by = ?, claimed_at = ?, "
-                f"attempts = attempts + 1 WHERE id IN ({DUE}) RETURNING *",
+                f"attempts = attempts + 1 WHERE id IN ({chosen}) RETURNING *",
                 (worker, to_epoch(now), to_epoch(now), limit),
             )
         return sorted((reminder_row(row) for row in rows), key=lambda r: (r.run_at, r.id))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.db import Database, SqliteDatabase
+from bot.store.db import Database
 from bot.store.migrations import migrate, schema_version
 from bot.store.outbox import OutboxQueries
+from bot.store.postgres import PostgresDatabase
 from bot.store.reminders import ReminderQueries
+from bot.store.sqlite import SqliteDatabase
 from bot.store.staff import StaffQueries
 from bot.store.users import UserQueries
 
@@ -15,6 +17,14 @@ from bot.store.users import UserQueries
 class SqlStore(UserQueries, ReminderQueries, OutboxQueries, StaffQueries):
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    @property
+    def backend(self) -> str:
+        return self.db.dialect.name
+
+    @property
+    def location(self) -> str:
+        return self.db.location
 
     async def close(self) -> None:
         await self.db.close()
@@ -27,12 +37,27 @@ class SqlStore(UserQueries, ReminderQueries, OutboxQueries, StaffQueries):
         return await migrate(self.db)
 
 
-async def open_sqlite(path: Path | str) -> SqlStore:
-    """Open (creating if needed) and upgrade a SQLite database in place."""
-    store = SqlStore(await SqliteDatabase.open(path))
+async def opened(db: Database) -> SqlStore:
+    """The store over ``db``, its schema upgraded in place."""
+    store = SqlStore(db)
     try:
         await store.migrate()
     except BaseException:
         await store.close()
         raise
     return store
+
+
+async def open_sqlite(path: Path | str) -> SqlStore:
+    """Open (creating if needed) and upgrade a SQLite database."""
+    return await opened(await SqliteDatabase.open(path))
+
+
+async def open_postgres(url: str) -> SqlStore:
+    """Connect to and upgrade a PostgreSQL database (``postgres://`` or ``postgresql://``)."""
+    return await opened(await PostgresDatabase.open(url))
+
+
+async def open_store(database: Path, url: str | None = None) -> SqlStore:
+    """PostgreSQL when ``url`` (DATABASE_URL) is given, else the SQLite file ``database``."""
+    return await open_postgres(url) if url else await open_sqlite(database)

@@ -43,4 +43,22 @@ async def versions(store: SqlStore) -> list[int]:
 
 
 async def columns(store: SqlStore, table: str) -> list[str]:
-    return [row["name"] for row in await store.fetch(f"PRAGMA table_info({table})")]
+    if store.backend == "sqlite":
+        return [row["name"] for row in await store.fetch(f"PRAGMA table_info({table})")]
+    rows = await store.fetch(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "AND table_schema = current_schema() ORDER BY ordinal_position",
+        (table,),
+    )
+    return [row[0] for row in rows]
+
+
+async def schema_objects(store: SqlStore) -> set[str]:
+    """The names of the tables and indexes in the database."""
+    if store.backend == "sqlite":
+        return {row[0] for row in await store.fetch("SELECT name FROM sqlite_master")}
+    rows = await store.fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+        "UNION SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    )
+    return {row[0] for row in rows}

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import aiosqlite
 import pytest
 
 import bot.store.migrations
 from bot.store import SqlStore, open_sqlite
-from bot.store.db import SqliteDatabase
+from bot.store.db import Connection, Dialect
 from bot.store.migrations import MIGRATIONS
-from tests.store.helpers import NOW, add, columns, new, versions
+from bot.store.sqlite import SqliteDatabase
+from tests.store.helpers import NOW, add, columns, new, schema_objects, versions
 
 # -- migrations ---------------------------------------------------------------------
 
@@ -21,8 +21,8 @@ async def test_fresh_database_is_migrated_to_latest(store: SqlStore) -> None:
     rows = await store.fetch("SELECT version, name FROM schema_version ORDER BY version")
     assert [(row[0], row[1]) for row in rows] == [(v, name) for v, name, _ in MIGRATIONS]
     assert await store.schema_version() == MIGRATIONS[-1][0]
-    tables = {row[0] for row in await store.fetch("SELECT name FROM sqlite_master")}
-    assert {"users", "reminders", "workers", "schema_version", "reminders_to_send"} <= tables
+    expected = {"users", "reminders", "workers", "schema_version", "reminders_to_send"}
+    assert expected <= await schema_objects(store)
 
 
 async def test_migrate_again_applies_nothing(store: SqlStore) -> None:
@@ -52,7 +52,7 @@ async def test_reopening_a_file_keeps_data(tmp_path: Path) -> None:
         await store.close()
 
 
-async def add_nickname(db: aiosqlite.Connection) -> None:
+async def add_nickname(db: Connection, dialect: Dialect) -> None:
     await db.execute("ALTER TABLE users ADD COLUMN nickname TEXT NOT NULL DEFAULT 'none'")
 
 
@@ -90,8 +90,8 @@ async def test_failed_migration_is_rolled_back(
     await add(store, new())
     await store.close()
 
-    async def half_done(db: aiosqlite.Connection) -> None:
-        await add_nickname(db)
+    async def half_done(db: Connection, dialect: Dialect) -> None:
+        await add_nickname(db, dialect)
         raise RuntimeError("migration bug")
 
     monkeypatch.setattr(

@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import timedelta
-from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from bot.store import SqlStore, Status, open_sqlite
+from bot.store import SqlStore, Status
+from tests.conftest import Connect
 from tests.store.helpers import NOW, add, claimant, new, status
 
 
 async def test_due_query_uses_partial_index(
-    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+    sqlite_store: SqlStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    store = sqlite_store  # SQLite's plan; PostgreSQL's planner chooses by table size
     await add(store, *(new(10 + i, due=NOW + timedelta(minutes=i)) for i in range(-5, 5)))
     queries: list[tuple[str, tuple[object, ...]]] = []
     fetch = store.db.fetch
@@ -97,29 +98,23 @@ async def test_concurrent_claims_on_one_connection_never_overlap(store: SqlStore
     assert sorted(seen) == sorted(ids)
 
 
-async def test_concurrent_claims_on_two_connections_never_overlap(tmp_path: Path) -> None:
-    path = tmp_path / "bot.sqlite3"
-    one = await open_sqlite(path)
-    two = await open_sqlite(path)
-    try:
-        ids = await add(one, *(new(i % 3 + 1, NOW - timedelta(seconds=i)) for i in range(40)))
-        claims: dict[str, list[int]] = {"a": [], "b": []}
+async def test_concurrent_claims_on_two_connections_never_overlap(connect: Connect) -> None:
+    one, two = await connect(), await connect()
+    ids = await add(one, *(new(i % 3 + 1, NOW - timedelta(seconds=i)) for i in range(40)))
+    claims: dict[str, list[int]] = {"a": [], "b": []}
 
-        async def worker(store: SqlStore, name: str) -> None:
-            while claimed := await store.claim_due(name, NOW, 3):
-                claims[name] += [r.id for r in claimed]
-                await asyncio.sleep(0)
+    async def worker(store: SqlStore, name: str) -> None:
+        while claimed := await store.claim_due(name, NOW, 3):
+            claims[name] += [r.id for r in claimed]
+            await asyncio.sleep(0)
 
-        await asyncio.gather(worker(one, "a"), worker(two, "b"))
-        assert not set(claims["a"]) & set(claims["b"])
-        assert sorted(claims["a"] + claims["b"]) == sorted(ids)
-        rows = await two.fetch("SELECT claimed_by, count(*) FROM reminders GROUP BY claimed_by")
-        assert {row[0]: row[1] for row in rows} == {
-            name: len(got) for name, got in claims.items() if got
-        }
-    finally:
-        await one.close()
-        await two.close()
+    await asyncio.gather(worker(one, "a"), worker(two, "b"))
+    assert not set(claims["a"]) & set(claims["b"])
+    assert sorted(claims["a"] + claims["b"]) == sorted(ids)
+    rows = await two.fetch("SELECT claimed_by, count(*) FROM reminders GROUP BY claimed_by")
+    assert {row[0]: row[1] for row in rows} == {
+        name: len(got) for name, got in claims.items() if got
+    }
 
 
 async def test_mark_sent(store: SqlStore) -> None:
@@ -257,9 +252,10 @@ async def test_release_hands_back_a_stopping_workers_claims(store: SqlStore) -> 
 
 
 async def test_cancelling_writes_never_leaves_the_connection_in_a_transaction(
-    store: SqlStore,
+    sqlite_store: SqlStore,
 ) -> None:
     """aiosqlite runs a statement even when its awaiting task is cancelled."""
+    store = sqlite_store
     for delay in (0, 0, 0.0005, 0.001, 0.002):
         task = asyncio.create_task(store.heartbeat("w", NOW))
         await asyncio.sleep(delay)

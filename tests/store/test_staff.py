@@ -77,9 +77,10 @@ async def seed(store: SqlStore) -> None:
         + [NewReminder(1, 1, "report", due, "UTC", kind=Kind.NOTICE)],
         NOW,
     )
-    await store.db.execute("UPDATE reminders SET status = 'sent' WHERE id = ?", (ids[1],))
-    await store.db.execute("UPDATE reminders SET status = 'failed' WHERE id = ?", (ids[2],))
-    await store.db.execute("UPDATE reminders SET status = 'sent' WHERE kind != 'reminder'")
+    async with store.db.transaction() as db:
+        await db.execute("UPDATE reminders SET status = 'sent' WHERE id = ?", (ids[1],))
+        await db.execute("UPDATE reminders SET status = 'failed' WHERE id = ?", (ids[2],))
+        await db.execute("UPDATE reminders SET status = 'sent' WHERE kind != 'reminder'")
 
 
 async def test_stats_figures(store: SqlStore) -> None:
