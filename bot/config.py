@@ -50,6 +50,7 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
     staff_ids: frozenset[int] = frozenset()
     retention_days: int = DEFAULT_RETENTION_DAYS
+    database_url: Secret | None = None  # PostgreSQL; when set, it is used instead of the file
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -73,6 +74,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         timezone=zone,
         staff_ids=staff_ids(env.get("JETBOT_STAFF_IDS", "")),
         retention_days=retention_days(env.get("JETBOT_RETENTION_DAYS", "")),
+        database_url=database_url(env.get("DATABASE_URL", "")),
     )
 
 
@@ -98,6 +100,19 @@ def retention_days(value: str) -> int:
     if not re.fullmatch(r"[0-9]{1,5}", value.strip()) or int(value) < 1:
         raise ConfigError("JETBOT_RETENTION_DAYS must be a whole number of days, e.g. 180")
     return int(value)
+
+
+def database_url(value: str) -> Secret | None:
+    """DATABASE_URL, as Heroku and most hosts give it: postgres://user:password@host/db."""
+    value = value.strip()
+    if not value:
+        return None
+    if not re.match(r"^postgres(ql)?://[^\s]+$", value):
+        raise ConfigError(
+            "DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@host:5432/db "
+            "(leave it unset to use the SQLite file JETBOT_DATABASE)"
+        )
+    return Secret(value)
 
 
 def knowledge_directory(value: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.answers import Answers
@@ -10,9 +11,12 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.flood_guard import FloodGuard
 from bot.housekeeping import Housekeeper
+from bot.instances import PollingLease
 from bot.push import Pusher, Sender
-from bot.store import Store, open_sqlite
+from bot.store import Store, open_store
 from bot.tracking import Tracker
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -26,6 +30,7 @@ class Services:
     housekeeper: Housekeeper
     flood_guard: FloodGuard
     clock: Clock
+    lease: PollingLease | None = None
 
     @classmethod
     async def open(
@@ -36,7 +41,9 @@ class Services:
         clock: Clock = utc_now,
     ) -> Services:
         """Open the store and build every part; nothing runs until ``start``."""
-        store = await open_sqlite(settings.database)
+        url = settings.database_url.reveal() if settings.database_url else None
+        store = await open_store(settings.database, url)
+        await announce(store, answers)
         pusher = Pusher(store, sender, clock=clock)
         tracker = Tracker(store, settings.timezone, clock)
         tracker.listeners.append(pusher.wake)
@@ -61,6 +68,12 @@ class Services:
             clock=clock,
         )
 
+    async def claim_polling(self) -> None:
+        """Become this token's one long-poller, or raise AlreadyPolling."""
+        lease = PollingLease(self.store, self.clock)
+        await lease.acquire()
+        self.lease = lease
+
     def start(self) -> None:
         """Start delivering the outbox and the background chores."""
         self.pusher.start()
@@ -70,9 +83,30 @@ class Services:
         """Stop pushing while the bot can still talk; unsent claims go back to the outbox."""
         await self.housekeeper.stop()
         await self.pusher.stop()
+        if self.lease is not None:
+            await self.lease.release()
 
     async def close(self) -> None:
         await self.store.close()
 
     def is_staff(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.staff_ids
+
+
+async def announce(store: Store, answers: Answers) -> None:
+    """One line at start-up: which database, how full, which knowledge base."""
+    census = await store.census()
+    logger.info(
+        "Database: %s at %s (%d users, %d messages waiting); knowledge base: %d topics",
+        store.backend,
+        store.location,
+        census.users,
+        census.pending,
+        len(answers.current.kb.topics),
+    )
+    if store.created and store.location != ":memory:":
+        logger.warning(
+            "The database at %s was just created, empty. If this bot had users before, "
+            "JETBOT_DATABASE or DATABASE_URL points at the wrong place, or its disk was wiped.",
+            store.location,
+        )

@@ -17,6 +17,7 @@ import handlers
 from bot.answers import Answers
 from bot.clock import Clock, utc_now
 from bot.config import Secret, Settings, require_token
+from bot.instances import AlreadyPolling
 from bot.replies.staff import STAFF_COMMANDS
 from bot.services import Services
 from handlers.context import CONTEXT_TYPES, BotApp
@@ -36,10 +37,12 @@ def build_application(
     request: BaseRequest | None = None,
     token: str | None = None,
     clock: Clock = utc_now,
+    polling_lease: bool = False,
 ) -> BotApp:
     """The bot, talking to ``settings.api_base_url`` or to ``request`` (the console).
 
-    ``clock`` is what "now" means to reminders; tests move it.
+    ``clock`` is what "now" means to reminders; tests move it. With
+    ``polling_lease``, start-up fails while another instance polls the token.
     """
 
     async def on_startup(application: BotApp) -> None:
@@ -47,6 +50,8 @@ def build_application(
         sender = TelegramSender(application.bot)
         services = await Services.open(settings, answers, sender, clock)
         application.bot_data.services = services
+        if polling_lease:
+            await services.claim_polling()
         services.start()
         await register_commands(application.bot, settings.staff_ids)
 
@@ -142,6 +147,8 @@ def run_polling(application: BotApp, token: Secret) -> None:
         raise StartupError(
             "Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", 2
         ) from error
+    except AlreadyPolling as error:
+        raise StartupError(str(error), 3) from error
     except TelegramError as error:
         # PTB's messages can quote the request, and so the token: never echo them raw.
         message = str(error).replace(token.reveal(), "[REDACTED]")

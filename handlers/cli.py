@@ -18,7 +18,7 @@ class TelegramTransport:
         token = require_token(settings)
         setup_logging(secrets=[token.reveal()])
         try:
-            run_polling(build_application(settings, answers), token)
+            run_polling(build_application(settings, answers, polling_lease=True), token)
         except StartupError as error:
             raise cli.CommandError(str(error), error.code) from error
 

@@ -124,3 +124,24 @@ def test_secret_hides_its_value() -> None:
 
 def test_settings_repr_hides_the_token() -> None:
     assert TOKEN not in repr(settings(TOKEN))
+
+
+@pytest.mark.parametrize(
+    "url", ["postgres://bot:s3cret@db.example.org:5432/jet", "postgresql://localhost/jet"]
+)
+def test_database_url_selects_postgresql_and_stays_secret(url: str) -> None:
+    settings = load_settings({"DATABASE_URL": url})
+    assert settings.database_url is not None
+    assert settings.database_url.reveal() == url
+    assert "s3cret" not in repr(settings)
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "sqlite:///bot.db", "postgres:// spaced"])
+def test_database_url_must_be_postgresql(url: str) -> None:
+    with pytest.raises(ConfigError, match="DATABASE_URL must be a PostgreSQL URL") as error:
+        load_settings({"DATABASE_URL": url})
+    assert url not in str(error.value)
+
+
+def test_no_database_url_means_the_sqlite_file() -> None:
+    assert load_settings({}).database_url is None

@@ -7,13 +7,14 @@ SQLite. No SQL, and no type of a database driver, crosses this line.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.store.rows import (
     OPEN_STATUSES,
     AuditEntry,
     BroadcastReport,
+    Census,
     Draft,
     NewReminder,
     QuestionRecord,
@@ -27,6 +28,18 @@ from bot.store.rows import (
 
 class Store(Protocol):
     """Applicants, their reminders, the outbox, and what staff see."""
+
+    created: bool  # opening it created an empty database
+
+    @property
+    def backend(self) -> str:
+        """Which backend: "sqlite" or "postgresql"."""
+        ...
+
+    @property
+    def location(self) -> str:
+        """Where it is, for people: a path, or a URL without its password."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -143,3 +156,25 @@ class Store(Protocol):
     async def unanswered_texts(self, limit: int) -> list[tuple[str, str | None]]: ...
 
     async def stats(self, now: datetime) -> Stats: ...
+
+    # -- conversation memory -------------------------------------------------------------
+
+    async def load_context(self, chat: str) -> tuple[str, datetime] | None: ...
+
+    async def save_context(self, chat: str, context: str | None, now: datetime) -> None:
+        """Remember the chat's context (a JSON text); None forgets it."""
+        ...
+
+    async def forget_contexts(self, before: datetime) -> int: ...
+
+    # -- instances ------------------------------------------------------------------------
+
+    async def acquire_lease(
+        self, name: str, holder: str, now: datetime, duration: timedelta
+    ) -> str | None:
+        """Take or renew a lease; None when ``holder`` has it, else who does."""
+        ...
+
+    async def release_lease(self, name: str, holder: str) -> None: ...
+
+    async def census(self) -> Census: ...

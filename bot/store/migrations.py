@@ -188,3 +188,36 @@ async def _ballots(db: Connection, dialect: Dialect) -> None:
         );
         """,
     )
+
+
+@migration(4, "conversation memory")
+async def _conversations(db: Connection, dialect: Dialect) -> None:
+    # What the bot last answered in a chat, so that "and ALTs?" can be understood.
+    await execute_script(
+        db,
+        dialect,
+        """
+        CREATE TABLE conversations (
+            chat       TEXT PRIMARY KEY,
+            context    TEXT NOT NULL,
+            updated_at {bigint} NOT NULL
+        );
+        CREATE INDEX conversations_by_age ON conversations(updated_at);
+        """,
+    )
+
+
+@migration(5, "leases")
+async def _leases(db: Connection, dialect: Dialect) -> None:
+    # Who holds a role only one process may have at a time (long polling a token).
+    await execute_script(
+        db,
+        dialect,
+        """
+        CREATE TABLE leases (
+            name       TEXT PRIMARY KEY,
+            holder     TEXT NOT NULL,
+            expires_at {bigint} NOT NULL
+        );
+        """,
+    )

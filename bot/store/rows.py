@@ -136,3 +136,10 @@ class Stats:
     top_topics_7d: list[tuple[str, int]]
     votes: list[tuple[str, int, int]]  # topic, helpful, not helpful
     reminders: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Census:
+    users: int
+    pending: int  # outbox rows not yet delivered
+    last_heartbeat: datetime | None  # the freshest sign of life of any push sender

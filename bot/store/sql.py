@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.conversations import ConversationQueries
 from bot.store.db import Database
+from bot.store.instances import InstanceQueries
 from bot.store.migrations import migrate, schema_version
 from bot.store.outbox import OutboxQueries
 from bot.store.postgres import PostgresDatabase
@@ -14,9 +16,17 @@ from bot.store.staff import StaffQueries
 from bot.store.users import UserQueries
 
 
-class SqlStore(UserQueries, ReminderQueries, OutboxQueries, StaffQueries):
+class SqlStore(
+    UserQueries,
+    ReminderQueries,
+    OutboxQueries,
+    StaffQueries,
+    ConversationQueries,
+    InstanceQueries,
+):
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.created = False  # True when opening it created the schema from nothing
 
     @property
     def backend(self) -> str:
@@ -34,7 +44,9 @@ class SqlStore(UserQueries, ReminderQueries, OutboxQueries, StaffQueries):
 
     async def migrate(self) -> list[int]:
         """Bring the schema up to date; the versions applied."""
-        return await migrate(self.db)
+        applied = await migrate(self.db)
+        self.created = self.created or 1 in applied
+        return applied
 
 
 async def opened(db: Database) -> SqlStore:

@@ -94,6 +94,8 @@ class UserQueries(Queries):
             )
 
     async def delete_user(self, user_id: int) -> bool:
-        """Everything stored about the user goes: their row, reminders and deliveries."""
+        """Everything stored about the user goes: their row, reminders, deliveries and the
+        memory of their private chat (whose id is their user id)."""
         async with self.db.transaction() as db:
+            await db.execute("DELETE FROM conversations WHERE chat = ?", (str(user_id),))
             return await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,)) > 0

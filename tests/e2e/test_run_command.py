@@ -85,3 +85,44 @@ async def test_a_token_telegram_rejects_is_one_line_and_never_printed(
     assert "Telegram rejected TELEGRAM_BOT_TOKEN" in output
     assert rejected not in output
     assert rejected.split(":")[1] not in output
+
+
+async def test_a_second_poller_on_the_same_database_refuses_to_start(
+    server: BotApiServer, tmp_path
+) -> None:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": server.base_url,
+        "JETBOT_DATABASE": str(tmp_path / "bot.sqlite3"),
+    }
+    first = await asyncio.create_subprocess_exec(
+        JETBOT, "run", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await server.wait_for_call("getUpdates", timeout=20)
+        code, output = await run_cli("run", env=env)
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.communicate(), timeout=20)
+    assert code == 3
+    last = output.strip().splitlines()[-1]
+    assert last.startswith("jetbot: another instance (")
+    assert "already polling" in last
+    assert "Traceback" not in output
+    assert first.returncode == 0
+    # Once the first has stopped cleanly, its lease is released: a new one starts.
+    second = await asyncio.create_subprocess_exec(
+        JETBOT, "run", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        calls = len(server.calls("getUpdates"))
+        for _ in range(400):
+            if len(server.calls("getUpdates")) > calls:
+                break
+            await asyncio.sleep(0.05)
+        assert len(server.calls("getUpdates")) > calls, "the new instance polls"
+    finally:
+        second.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(second.communicate(), timeout=20)
+    assert second.returncode == 0
