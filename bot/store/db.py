@@ -8,7 +8,7 @@ seconds since the epoch; a user's zone is kept as an IANA name.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -22,6 +22,10 @@ class Row(Protocol):
     """A result row, read by column name or position."""
 
     def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
 
 
 class Connection(Protocol):
@@ -49,6 +53,8 @@ class Dialect:
     lock_rows: str
     # Run first in every migration's transaction: one migrator at a time.
     migration_lock: str | None = None
+    # After rows were copied in with their ids: new ids continue after the largest.
+    restart_ids: str | None = None
 
     def ddl(self, script: str) -> str:
         return script.format_map(self.types)
@@ -71,6 +77,10 @@ POSTGRES = Dialect(
         "FOR UPDATE SKIP LOCKED"
     ),
     migration_lock="SELECT pg_advisory_xact_lock(7245001)",
+    restart_ids=(
+        "SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+        "coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+    ),
 )
 
 
