@@ -3,6 +3,8 @@
 ``resolve_zone`` reads what a user typed and returns the IANA zones it can mean: one
 settles it, several are a question for the caller to ask with a button each (labelled
 with ``describe_zone``). The stored value is always an IANA name ZoneInfo loads.
+The tables live beside it: hand-checked names in bot/zone_aliases.py, the tz database's
+in bot/zone_tables.py; their public names are importable from here.
 
 The rules:
 
@@ -30,123 +32,62 @@ from __future__ import annotations
 
 import difflib
 import re
-import zoneinfo
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache, lru_cache
-from importlib import resources
-from pathlib import Path
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.timebase import InputError, excerpt, offset_text
+from bot.zone_aliases import (
+    ABBREVIATION_CHOICES,
+    ABBREVIATIONS,
+    CITY_ALIASES,
+    CLASHES,
+    COUNTRY_ALIASES,
+    DEFAULT_LIKELY,
+    LANGUAGE_ZONES,
+    PREFERRED,
+    How,
+)
+from bot.zone_tables import (
+    AREAS,
+    _abbreviations,
+    _cities,
+    _country_codes,
+    _country_name,
+    _country_zones,
+    _distinct,
+    _future_offsets,
+    _key,
+    _rank,
+    _zone_names,
+)
+from bot.zone_tables import _tab as _tab
+from bot.zone_tables import _tab_text as _tab_text
 
-How = Literal["name", "city", "country", "offset", "abbreviation"]
+__all__ = [
+    "ABBREVIATIONS",
+    "ABBREVIATION_CHOICES",
+    "AREAS",
+    "CITY_ALIASES",
+    "CLASHES",
+    "COUNTRY_ALIASES",
+    "DEFAULT_LIKELY",
+    "INVERTED",
+    "LANGUAGE_ZONES",
+    "MAX_LIKELY",
+    "OFFSET",
+    "PREFERRED",
+    "READERS",
+    "ZONE_EXAMPLE",
+    "How",
+    "ZoneChoice",
+    "describe_zone",
+    "likely_zones",
+    "resolve_zone",
+]
+
 ZONE_EXAMPLE = "London, Japan, UTC+9 or Europe/London"
-AREAS = {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
-         "Europe", "Indian", "Pacific"}  # fmt: skip
 MAX_LIKELY = 8
-# Stand for the zones that keep the same clock as them: the best-known name first.
-PREFERRED = (
-    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
-    "America/Los_Angeles", "America/Anchorage", "Pacific/Honolulu", "America/Toronto",
-    "America/Vancouver", "America/Edmonton", "America/Winnipeg", "America/Halifax",
-    "America/St_Johns", "America/Regina", "Australia/Sydney", "Australia/Melbourne",
-    "Australia/Brisbane", "Australia/Adelaide", "Australia/Perth", "Australia/Darwin",
-    "Pacific/Auckland", "Europe/Berlin", "Europe/Kyiv", "Europe/Madrid", "Europe/Lisbon",
-    "America/Sao_Paulo", "America/Mexico_City", "Asia/Shanghai", "Europe/Moscow",
-    "Asia/Jakarta", "Asia/Kolkata", "America/Santiago", "America/Argentina/Buenos_Aires",
-)  # fmt: skip
-COUNTRY_ALIASES = {
-    "uk": "GB", "gb": "GB", "great britain": "GB", "united kingdom": "GB", "england": "GB",
-    "scotland": "GB", "wales": "GB", "northern ireland": "GB",
-    "us": "US", "usa": "US", "united states of america": "US", "america": "US",
-    "south korea": "KR", "korea": "KR", "republic of korea": "KR", "north korea": "KP",
-    "uae": "AE", "emirates": "AE", "holland": "NL", "czechia": "CZ", "nz": "NZ",
-    "viet nam": "VN", "burma": "MM", "ivory coast": "CI", "russian federation": "RU",
-}  # fmt: skip
-# Big cities that are not the last part of an IANA name; each in its country's main zone.
-CITY_ALIASES = {
-    "Asia/Tokyo": "osaka kyoto yokohama nagoya sapporo fukuoka kobe sendai hiroshima",
-    "Asia/Seoul": "busan incheon",
-    "Asia/Shanghai": "beijing guangzhou shenzhen",
-    "Asia/Kolkata": "mumbai delhi new delhi bangalore bengaluru chennai hyderabad",
-    "America/New_York": "washington dc|boston|philadelphia|miami|atlanta|"
-                        "baltimore|pittsburgh",
-    "America/Chicago": "houston|dallas|austin|san antonio|minneapolis|new orleans|"
-                       "st louis|saint louis|nashville",
-    "America/Denver": "salt lake city|albuquerque",
-    "America/Los_Angeles": "san francisco|seattle|san diego|las vegas|sacramento",
-    "America/Toronto": "ottawa|montreal|quebec city",
-    "America/Edmonton": "calgary",
-    "Europe/London": "manchester edinburgh glasgow liverpool leeds bristol cardiff",
-    "Europe/Dublin": "cork galway",
-    "Australia/Brisbane": "gold coast|cairns",
-    "Pacific/Auckland": "wellington christchurch",
-    "Africa/Johannesburg": "cape town|pretoria|durban",
-    "America/Sao_Paulo": "rio de janeiro|brasilia",
-    "Europe/Berlin": "munich frankfurt hamburg cologne",
-    "Europe/Moscow": "st petersburg|saint petersburg",
-}  # fmt: skip
-# Zones an abbreviation can mean, the likeliest first; several is a question.
-ABBREVIATIONS = {
-    "jst": "Asia/Tokyo", "kst": "Asia/Seoul", "hkt": "Asia/Hong_Kong",
-    "sgt": "Asia/Singapore", "pht": "Asia/Manila", "wib": "Asia/Jakarta",
-    "ict": "Asia/Bangkok", "pkt": "Asia/Karachi", "msk": "Europe/Moscow",
-    "sast": "Africa/Johannesburg", "cat": "Africa/Maputo", "eat": "Africa/Nairobi",
-    "wat": "Africa/Lagos", "nzst nzdt nzt": "Pacific/Auckland", "aedt": "Australia/Sydney",
-    "aest": "Australia/Sydney Australia/Brisbane", "acdt": "Australia/Adelaide",
-    "acst": "Australia/Adelaide Australia/Darwin", "awst": "Australia/Perth",
-    "est edt et eastern": "America/New_York", "cdt ct central": "America/Chicago",
-    "cst": "America/Chicago Asia/Shanghai", "mdt mt mountain": "America/Denver",
-    "mst": "America/Denver America/Phoenix", "pst pdt pt pacific": "America/Los_Angeles",
-    "akst akdt": "America/Anchorage", "hst": "Pacific/Honolulu",
-    "ast": "America/Halifax Asia/Riyadh", "adt": "America/Halifax",
-    "nst ndt": "America/St_Johns", "gmt": "Europe/London UTC",
-    "bst": "Europe/London Asia/Dhaka", "ist": "Asia/Kolkata Europe/Dublin Asia/Jerusalem",
-    "cet cest": "Europe/Paris", "eet eest": "Europe/Athens", "wet": "Europe/Lisbon",
-    "brt": "America/Sao_Paulo", "art": "America/Argentina/Buenos_Aires",
-}  # fmt: skip
-# What each abbreviation with several zones can mean, for the question.
-ABBREVIATION_CHOICES = {
-    "ist": "IST is India, Ireland or Israel",
-    "cst": "CST is US Central time or China",
-    "ast": "AST is Atlantic time (Canada) or Arabia",
-    "bst": "BST is British Summer Time or Bangladesh",
-    "gmt": "GMT is UK time (with summer time) or UTC (never changes)",
-    "mst": "MST is US Mountain time with daylight saving (Denver) or without (Arizona)",
-    "aest": "AEST is eastern Australia with daylight saving (Sydney) or without (Queensland)",
-    "acst": "ACST is central Australia with daylight saving (Adelaide) or without (Darwin)",
-}
-# From a Telegram language_code, for buttons before a user has set a zone.
-LANGUAGE_ZONES = {
-    "en": "America/New_York America/Chicago America/Los_Angeles Europe/London America/Toronto "
-          "Australia/Sydney Pacific/Auckland Europe/Dublin",
-    "ja": "Asia/Tokyo", "ko": "Asia/Seoul", "zh": "Asia/Shanghai Asia/Taipei Asia/Hong_Kong",
-    "fr": "Europe/Paris America/Toronto Europe/Brussels Europe/Zurich",
-    "de": "Europe/Berlin Europe/Vienna Europe/Zurich", "it": "Europe/Rome",
-    "es": "Europe/Madrid America/Mexico_City America/Bogota America/Argentina/Buenos_Aires "
-          "America/Lima America/Santiago",
-    "pt": "America/Sao_Paulo Europe/Lisbon", "nl": "Europe/Amsterdam Europe/Brussels",
-    "ru": "Europe/Moscow", "uk": "Europe/Kyiv", "pl": "Europe/Warsaw", "tr": "Europe/Istanbul",
-    "id": "Asia/Jakarta", "ms": "Asia/Kuala_Lumpur", "vi": "Asia/Ho_Chi_Minh",
-    "th": "Asia/Bangkok", "tl": "Asia/Manila", "fil": "Asia/Manila", "hi": "Asia/Kolkata",
-    "ar": "Asia/Riyadh Africa/Cairo Asia/Dubai", "he": "Asia/Jerusalem",
-    "sv": "Europe/Stockholm", "nb": "Europe/Oslo", "no": "Europe/Oslo", "da": "Europe/Copenhagen",
-    "fi": "Europe/Helsinki", "el": "Europe/Athens", "cs": "Europe/Prague",
-    "hu": "Europe/Budapest", "ro": "Europe/Bucharest", "ga": "Europe/Dublin",
-    "cy": "Europe/London",
-}  # fmt: skip
-# Names that are a country and a well-known place elsewhere.
-CLASHES: dict[str, tuple[How, str, str]] = {
-    "georgia": ("country", "Asia/Tbilisi America/New_York", "Georgia is a country and a US state"),
-    "washington": ("city", "America/New_York America/Los_Angeles", "Washington is the US "
-                   "capital and a state on the Pacific coast"),
-    "birmingham": ("city", "Europe/London America/Chicago", "Birmingham is in England and "
-                   "in Alabama"),
-}  # fmt: skip
-DEFAULT_LIKELY = "America/New_York Europe/London Australia/Sydney Asia/Tokyo UTC"
 # Phones type a minus sign or an en dash for "-".
 OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-\u2212\u2013])\s*(\d{1,2})(?:[:.h]?(\d{2}))?$")
 INVERTED = re.compile(r"^etc/gmt([+-])(\d{1,2})$")
@@ -361,121 +302,3 @@ def _unknown(typed: str) -> str:
 
 
 READERS = (_inverted, _offset, _iana_path, _abbreviation, _clash, _country, _city, _iana)
-
-
-# -- the tz database's tables ----------------------------------------------------------
-
-
-def _key(text: str) -> str:
-    """'Washington, D.C.' -> 'washington dc'; 'Port-au-Prince' -> 'port au prince'."""
-    cleaned = re.sub(r"[().,']", "", text.casefold().replace("&", "and"))
-    words = re.sub(r"[\s_\-]+", " ", cleaned).split()
-    if words[:1] == ["the"]:
-        words = words[1:]
-    if len(words) > 1 and words[-1] == "time":  # "Tokyo time", "UK time"
-        words = words[:-1]
-    return " ".join(words)
-
-
-@cache
-def _zone_names() -> dict[str, str]:
-    return {name.lower(): name for name in zoneinfo.available_timezones()}
-
-
-@cache
-def _tab(name: str) -> tuple[tuple[str, ...], ...]:
-    """The rows of a tz database table, from where zoneinfo itself reads zones."""
-    return tuple(
-        tuple(line.split("\t"))
-        for line in _tab_text(name).splitlines()
-        if line.strip() and not line.startswith("#")
-    )
-
-
-def _tab_text(name: str) -> str:
-    for directory in zoneinfo.TZPATH:
-        path = Path(directory) / name
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    try:
-        return resources.files("tzdata").joinpath("zoneinfo").joinpath(name).read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
-        return ""  # countries and offsets with minutes cannot be read; the rest still works
-
-
-@cache
-def _country_zones() -> dict[str, tuple[str, ...]]:
-    """ISO code -> its zones in zone.tab's order (most populous first, within geography)."""
-    found: dict[str, list[str]] = {}
-    for row in _tab("zone.tab"):
-        if len(row) >= 3 and row[2] in _zone_names().values():
-            found.setdefault(row[0], []).append(row[2])
-    return {code: tuple(zones) for code, zones in found.items()}
-
-
-@cache
-def _country_codes() -> dict[str, str]:
-    """Names people use for a country -> its ISO code."""
-    names: dict[str, str] = {}
-    short: dict[str, set[str]] = {}
-    for row in _tab("iso3166.tab"):
-        if len(row) >= 2:
-            names[_key(row[1])] = row[0]
-            short.setdefault(_key(re.sub(r"\(.*\)", "", row[1])), set()).add(row[0])
-    # "Britain (UK)" is also "Britain"; "Korea (South)" is not "Korea" (there are two).
-    names.update({key: min(codes) for key, codes in short.items() if len(codes) == 1})
-    return names | COUNTRY_ALIASES
-
-
-def _country_name(code: str) -> str:
-    return next((row[1] for row in _tab("iso3166.tab") if row[0] == code), code)
-
-
-@cache
-def _cities() -> dict[str, tuple[str, ...]]:
-    """'new york' -> ('America/New_York',): the last part of IANA names, then the aliases."""
-    listed = {zone for zones in _country_zones().values() for zone in zones}
-    found: dict[str, list[str]] = {}
-    for name in sorted(_zone_names().values()):
-        if name.split("/")[0] in AREAS:
-            found.setdefault(_key(name.rsplit("/", 1)[1]), []).append(name)
-    cities = {
-        key: tuple(n for n in names if n in listed) or tuple(names) for key, names in found.items()
-    }
-    # Over an IANA link of the same name: the canonical zone loads where links are not installed.
-    for zone, spelled in CITY_ALIASES.items():
-        for city in spelled.split("|") if "|" in spelled else spelled.split():
-            cities[_key(city)] = (zone,)
-    return cities
-
-
-@cache
-def _abbreviations() -> dict[str, tuple[str, ...]]:
-    return {
-        abbreviation: tuple(zones.split())
-        for abbreviations, zones in ABBREVIATIONS.items()
-        for abbreviation in abbreviations.split()
-    }
-
-
-def _distinct(zones: Sequence[str], now: datetime) -> tuple[str, ...]:
-    """One zone for each different clock over the next year, the best-known standing for it."""
-    day = now.date().isoformat()
-    groups: dict[tuple[timedelta | None, ...], list[str]] = {}
-    for name in zones:
-        groups.setdefault(_future_offsets(name, day), []).append(name)
-    order = {name: index for index, name in enumerate(zones)}
-    chosen = [min(group, key=lambda name: (_rank(name), order[name])) for group in groups.values()]
-    return tuple(sorted(chosen, key=lambda name: (_rank(name), order[name])))
-
-
-def _rank(name: str) -> int:
-    return PREFERRED.index(name) if name in PREFERRED else len(PREFERRED)
-
-
-@lru_cache(maxsize=2048)  # a few zones a day are asked about; the day is in the key
-def _future_offsets(name: str, day: str) -> tuple[timedelta | None, ...]:
-    """The zone's UTC offset at noon UTC on each of the 366 days from ``day``."""
-    zone = ZoneInfo(name)
-    start = datetime.fromisoformat(day).replace(hour=12, tzinfo=UTC)
-    return tuple((start + timedelta(days=n)).astimezone(zone).utcoffset() for n in range(366))
