@@ -9,31 +9,28 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot import insights
 from bot.answers import Answers
 from bot.asking import Asker
+from bot.cli_db import (
+    CommandError,
+    database_commands,
+    with_configured_store,
+    with_memory_store,
+)
 from bot.config import ConfigError, Settings, load_settings
 from bot.evaluation import QuestionSetError, evaluate, format_report, load_questions
 from bot.knowledge import KnowledgeBaseError, check_knowledge
-from bot.replies.staff import format_stats, unanswered_yaml
-from bot.store import Store, StoreError, open_sqlite, probe_sqlite
+from bot.replies.staff import unanswered_yaml
+from bot.store import Store, StoreError, probe_sqlite
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 T = TypeVar("T")
-
-
-class CommandError(Exception):
-    """Ends the command with a one-line message and an exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_PROBLEMS) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def load_answers(settings: Settings) -> Answers:
@@ -120,7 +117,7 @@ def cmd_ask(command: Command) -> int:
             print(format_result(asked.as_json(), args.json), flush=True)
 
     # The question log of a one-off command is of no use to anyone: kept in memory.
-    asyncio.run(with_store(Path(":memory:"), ask_each))
+    asyncio.run(with_memory_store(ask_each))
     return EXIT_OK
 
 
@@ -157,35 +154,13 @@ def cmd_kb_eval(command: Command) -> int:
     return EXIT_OK
 
 
-async def with_store(database: Path, work: Callable[[Store], Awaitable[T]]) -> T:
-    store = await open_sqlite(database)
-    try:
-        return await work(store)
-    finally:
-        await store.close()
-
-
-def existing(settings: Settings) -> Path:
-    if not settings.database.exists():
-        raise CommandError(f"no database at {settings.database} (JETBOT_DATABASE)")
-    return settings.database
-
-
-def cmd_stats(command: Command) -> int:
-    async def work(store: Store) -> str:
-        return format_stats(await store.stats(datetime.now(UTC)))
-
-    print(asyncio.run(with_store(existing(command.settings), work)))
-    return EXIT_OK
-
-
 def cmd_kb_unanswered(command: Command) -> int:
     args = command.args
 
     async def work(store: Store) -> str:
         return unanswered_yaml(await insights.unanswered(store, limit=args.limit))
 
-    text = asyncio.run(with_store(existing(command.settings), work))
+    text = asyncio.run(with_configured_store(command.settings, work))
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         print(f"wrote {text.count('- q:')} question(s) to {args.out}; label each topic, then "
@@ -233,9 +208,7 @@ def parser() -> argparse.ArgumentParser:
     un.add_argument("--out", help="write the YAML here (default: print it)")
     un.add_argument("--limit", type=int, default=200, help="how many groups (default 200)")
     un.set_defaults(func=cmd_kb_unanswered)
-    commands.add_parser("stats", help="usage figures from the database").set_defaults(
-        func=cmd_stats
-    )
+    database_commands(commands)
     return root
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot import cli
 from bot.answers import Answers
+from bot.cli_db import CommandError
 from bot.config import Settings, require_token
 from bot.logs import setup_logging
 
@@ -20,7 +21,7 @@ class TelegramTransport:
         try:
             run_polling(build_application(settings, answers, polling_lease=True), token)
         except StartupError as error:
-            raise cli.CommandError(str(error), error.code) from error
+            raise CommandError(str(error), error.code) from error
 
     def chat(self, settings: Settings, answers: Answers) -> None:
         from handlers.console import run_chat

@@ -183,9 +183,8 @@ def postgres_server() -> Iterator[str]:
         server.cleanup()
 
 
-@asynccontextmanager
-async def postgres_database(admin_url: str) -> AsyncIterator[str]:
-    """A new empty database on the test server, dropped afterwards; its URL."""
+async def create_database(admin_url: str) -> str:
+    """A new empty database on the test server; its URL."""
     name = f"t_{uuid.uuid4().hex[:16]}"
     admin = await asyncpg.connect(admin_url)
     try:
@@ -193,14 +192,26 @@ async def postgres_database(admin_url: str) -> AsyncIterator[str]:
     finally:
         await admin.close()
     parts = urlsplit(admin_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+async def drop_database(admin_url: str, url: str) -> None:
+    name = urlsplit(url).path.lstrip("/")
+    admin = await asyncpg.connect(admin_url)
     try:
-        yield urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
-        admin = await asyncpg.connect(admin_url)
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await admin.close()
+
+
+@asynccontextmanager
+async def postgres_database(admin_url: str) -> AsyncIterator[str]:
+    """A new empty database on the test server, dropped afterwards; its URL."""
+    url = await create_database(admin_url)
+    try:
+        yield url
+    finally:
+        await drop_database(admin_url, url)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

