@@ -45,8 +45,8 @@ def load_answers(settings: Settings) -> Answers:
 class Transport(Protocol):
     """How ``jetbot run`` and ``jetbot chat`` reach people; raises CommandError."""
 
-    def run(self, settings: Settings, answers: Answers) -> None:
-        """Serve the bot until stopped."""
+    def run(self, settings: Settings, answers: Answers, *, webhook: bool) -> None:
+        """Serve the bot until stopped: long polling, or a webhook server."""
         ...
 
     def chat(self, settings: Settings, answers: Answers) -> None:
@@ -69,8 +69,9 @@ class Command:
 def cmd_run(command: Command) -> int:
     transport, settings = command.need_transport(), command.settings
     answers = load_answers(settings)
-    check_database(settings.database)
-    transport.run(settings, answers)
+    if settings.database_url is None:
+        check_database(settings.database)
+    transport.run(settings, answers, webhook=command.args.webhook)
     return EXIT_OK
 
 
@@ -173,9 +174,13 @@ def cmd_kb_unanswered(command: Command) -> int:
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="jetbot", description="The JET Programme applicant bot.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the Telegram bot (long polling)").set_defaults(
-        func=cmd_run
+    run = commands.add_parser("run", help="run the Telegram bot (long polling by default)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve a webhook on $PORT (JETBOT_WEBHOOK_URL, JETBOT_WEBHOOK_SECRET) instead",
     )
+    run.set_defaults(func=cmd_run)
     chat = commands.add_parser("chat", help="talk to the bot in this terminal (no token needed)")
     chat.add_argument(
         "--database", help="SQLite file for the console's own state (default: in memory)"

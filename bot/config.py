@@ -15,6 +15,9 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = "jetbot.sqlite3"
 DEFAULT_KNOWLEDGE = "knowledge"
 DEFAULT_RETENTION_DAYS = 180
+DEFAULT_PORT = 8080
+# Telegram's rule for a webhook's secret_token: 1-256 of these characters.
+WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 # The repository's own knowledge base, used when the working directory has none.
 BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / DEFAULT_KNOWLEDGE
@@ -51,6 +54,9 @@ class Settings:
     staff_ids: frozenset[int] = frozenset()
     retention_days: int = DEFAULT_RETENTION_DAYS
     database_url: Secret | None = None  # PostgreSQL; when set, it is used instead of the file
+    webhook_url: str | None = None
+    webhook_secret: Secret | None = None
+    port: int = DEFAULT_PORT
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +81,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         staff_ids=staff_ids(env.get("JETBOT_STAFF_IDS", "")),
         retention_days=retention_days(env.get("JETBOT_RETENTION_DAYS", "")),
         database_url=database_url(env.get("DATABASE_URL", "")),
+        webhook_url=env.get("JETBOT_WEBHOOK_URL", "").strip() or None,
+        webhook_secret=Secret(secret)
+        if (secret := env.get("JETBOT_WEBHOOK_SECRET", "").strip())
+        else None,
+        port=port(env.get("PORT", "")),
     )
 
 
@@ -113,6 +124,30 @@ def database_url(value: str) -> Secret | None:
             "(leave it unset to use the SQLite file JETBOT_DATABASE)"
         )
     return Secret(value)
+
+
+def port(value: str) -> int:
+    if not value.strip():
+        return DEFAULT_PORT
+    if not re.fullmatch(r"[0-9]{1,5}", value.strip()) or not 0 < int(value) < 65536:
+        raise ConfigError("PORT must be a TCP port number, e.g. 8080")
+    return int(value)
+
+
+def require_webhook(settings: Settings) -> tuple[str, Secret]:
+    """The webhook's public URL and secret, or a ConfigError saying what to set."""
+    if not settings.webhook_url or not re.match(r"^https?://[^\s/]+", settings.webhook_url):
+        raise ConfigError(
+            "JETBOT_WEBHOOK_URL must be the public https:// address Telegram posts updates to, "
+            "e.g. https://jetbot.example.org/telegram"
+        )
+    secret = settings.webhook_secret
+    if secret is None or not WEBHOOK_SECRET_SHAPE.match(secret.reveal()):
+        raise ConfigError(
+            "JETBOT_WEBHOOK_SECRET must be 1-256 letters, digits, _ or -, e.g. the output of: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+    return settings.webhook_url, secret
 
 
 def knowledge_directory(value: str) -> Path:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
@@ -141,14 +142,33 @@ class StartupError(Exception):
 
 def run_polling(application: BotApp, token: Secret) -> None:
     """Long-poll Telegram until SIGINT/SIGTERM."""
-    try:
+    with startup_errors(token):
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def run_webhook(
+    application: BotApp, settings: Settings, url: str, secret: Secret, token: Secret
+) -> None:
+    """Serve Telegram's webhook (and /healthz) on $PORT until SIGINT/SIGTERM."""
+    from handlers.webhook import serve
+
+    with startup_errors(token):
+        asyncio.run(serve(application, settings, url, secret))
+
+
+@contextmanager
+def startup_errors(token: Secret) -> Iterator[None]:
+    """What stops the bot from going online, as one line that never holds the token."""
+    try:
+        yield
     except InvalidToken as error:
         raise StartupError(
             "Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather", 2
         ) from error
     except AlreadyPolling as error:
         raise StartupError(str(error), 3) from error
+    except OSError as error:  # e.g. the webhook's port is taken
+        raise StartupError(f"could not start the bot: {error}") from error
     except TelegramError as error:
         # PTB's messages can quote the request, and so the token: never echo them raw.
         message = str(error).replace(token.reveal(), "[REDACTED]")

@@ -8,18 +8,27 @@ from collections.abc import Sequence
 from bot import cli
 from bot.answers import Answers
 from bot.cli_db import CommandError
-from bot.config import Settings, require_token
+from bot.config import Settings, require_token, require_webhook
 from bot.logs import setup_logging
 
 
 class TelegramTransport:
-    def run(self, settings: Settings, answers: Answers) -> None:
-        from handlers.app import StartupError, build_application, run_polling
+    def run(self, settings: Settings, answers: Answers, *, webhook: bool) -> None:
+        from handlers.app import StartupError, build_application, run_polling, run_webhook
 
         token = require_token(settings)
-        setup_logging(secrets=[token.reveal()])
+        secrets = [token.reveal()]
+        if webhook:
+            url, secret = require_webhook(settings)
+            secrets.append(secret.reveal())
+        if settings.database_url is not None:
+            secrets.append(settings.database_url.reveal())
+        setup_logging(secrets=secrets)
         try:
-            run_polling(build_application(settings, answers, polling_lease=True), token)
+            if webhook:
+                run_webhook(build_application(settings, answers), settings, url, secret, token)
+            else:
+                run_polling(build_application(settings, answers, polling_lease=True), token)
         except StartupError as error:
             raise CommandError(str(error), error.code) from error
 

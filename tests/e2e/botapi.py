@@ -97,6 +97,10 @@ NOT_MODIFIED: Final = (
 QUERY_INVALID: Final = (
     "Bad Request: query is too old and response timeout expired or query ID is invalid"
 )
+WEBHOOK_ACTIVE: Final = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
+)
 CONFLICT: Final = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
     "is running"
@@ -345,12 +349,17 @@ class BotApiServer:
         self._poll_generation = 0
         self._closing = False
         self._changed = asyncio.Event()
+        # A webhook as Telegram keeps it: where updates are POSTed, and with which secret.
+        self.webhook: JsonDict | None = None
+        self.webhook_responses: list[int] = []
+        self._webhook_task: asyncio.Task[None] | None = None
         self._handlers: dict[str, tuple[str, _Handler]] = {
             name.lower(): (name, handler)
             for name, handler in {
                 "getMe": self._get_me,
                 "logOut": self._true,
                 "close": self._true,
+                "setWebhook": self._set_webhook,
                 "deleteWebhook": self._delete_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "setMyCommands": self._set_my_commands,
@@ -391,6 +400,10 @@ class BotApiServer:
         # Wake long polls so shutdown does not wait for their timeouts.
         self._closing = True
         self._notify()
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
         await self._runner.cleanup()
         self._runner = None
 
@@ -717,14 +730,56 @@ class BotApiServer:
             "has_main_web_app": False,
         }
 
+    async def _set_webhook(self, call: ApiCall) -> bool:
+        url = call.params.get("url")
+        if not isinstance(url, str) or not url:
+            return await self._delete_webhook(call)
+        self.webhook = {"url": url, "secret_token": call.params.get("secret_token")}
+        if isinstance(call.params.get("allowed_updates"), list):
+            self._allowed_updates = frozenset(call.params["allowed_updates"]) or None
+        if self._webhook_task is None or self._webhook_task.done():
+            self._webhook_task = asyncio.create_task(self._push_to_webhook())
+        return True
+
     async def _delete_webhook(self, call: ApiCall) -> bool:
         if call.params.get("drop_pending_updates") is True:
             self._updates.clear()
+        self.webhook = None
+        self._notify()
         return True
 
     async def _get_webhook_info(self, call: ApiCall) -> JsonDict:
         pending = len(self._updates)
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+        url = self.webhook["url"] if self.webhook else ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": pending}
+
+    async def _push_to_webhook(self) -> None:
+        """POST each update to the webhook in order, as Telegram does, until it answers 200."""
+        from aiohttp import ClientError, ClientSession, ClientTimeout
+
+        async with ClientSession(timeout=ClientTimeout(total=10)) as session:
+            while self.webhook is not None and not self._closing:
+                updates = self._deliverable()
+                if not updates:
+                    await self._wait_until(
+                        lambda: bool(self._deliverable()) or self.webhook is None, 1
+                    )
+                    continue
+                update, hook = updates[0], self.webhook
+                headers = {"Content-Type": "application/json"}
+                if hook.get("secret_token"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret_token"])
+                try:
+                    async with session.post(hook["url"], json=update, headers=headers) as answer:
+                        self.webhook_responses.append(answer.status)
+                        delivered = answer.status == 200
+                except (ClientError, OSError, TimeoutError):
+                    delivered = False
+                if delivered:
+                    self._confirm(update["update_id"] + 1)
+                    self._notify()
+                else:
+                    await asyncio.sleep(0.2)
 
     @staticmethod
     def _commands_key(params: JsonDict) -> str:
@@ -776,6 +831,8 @@ class BotApiServer:
         offset = params.get("offset")
         limit = params.get("limit")
         timeout = params.get("timeout")
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_ACTIVE)
         if isinstance(offset, int):
             self._confirm(offset)
         limit = min(max(limit, 1), 100) if isinstance(limit, int) else 100
