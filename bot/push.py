@@ -1,10 +1,10 @@
-"""The one paced sender of unprompted messages: claim, send, mark.
+"""The one sender of unprompted messages: claim, pace, send, mark.
 
 Delivery rules, all enforced here:
-- at most ``rate`` messages in any one-second window overall (Telegram allows
-  about 30 a second), and at most one a second to any one chat;
-- a flood wait (429) pauses every send for ``retry_after`` and retries the message
-  without counting it as a failed attempt;
+- every send first takes its turn from the sending budget (bot/sending.py), which
+  replies share: at most ~28 a second overall, one a second to any one chat;
+- a flood wait (429) pauses the whole budget for ``retry_after`` and retries the
+  message without counting it as a failed attempt;
 - 5xx and network errors retry with exponential backoff, bounded, then the
   reminder is marked failed (kept, visible), never dropped;
 - 403 (the user blocked the bot) marks the user inactive and pauses their
@@ -16,10 +16,8 @@ Delivery rules, all enforced here:
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import logging
-import time
 import uuid
 from datetime import timedelta
 from typing import Protocol
@@ -27,14 +25,11 @@ from typing import Protocol
 from bot.clock import Clock, utc_now
 from bot.replies import Reply
 from bot.replies.pushes import compose
+from bot.sending import PER_CHAT, RATE, Budget, LocalBudget, Priority
 from bot.store import Reminder, Store
 
 logger = logging.getLogger(__name__)
 
-# Under Telegram's ~30 a second: network jitter can bunch evenly spaced sends a
-# little by the time they arrive, and arrival is what Telegram counts.
-RATE = 28
-PER_CHAT_INTERVAL = 1.0
 BATCH = 50
 CONCURRENCY = 30
 MAX_ATTEMPTS = 5
@@ -74,39 +69,6 @@ class Sender(Protocol):
         """Deliver or raise one of Blocked, FloodWait, Transient, Uncertain, Rejected."""
 
 
-class SlidingWindow:
-    """At most ``limit`` acquisitions in any window of ``period`` seconds, evenly spaced.
-
-    Stricter than a token bucket, which lets a full bucket's burst and the refill
-    land in the same second; and the even spacing keeps a burst at the start of
-    one window and another at the start of the next from arriving bunched
-    together after network jitter.
-    """
-
-    def __init__(self, limit: int, period: float = 1.0) -> None:
-        self.limit = limit
-        self.period = period
-        self.spacing = period / limit
-        self.times: collections.deque[float] = collections.deque()
-        self.lock = asyncio.Lock()
-
-    async def acquire(self) -> None:
-        async with self.lock:
-            while True:
-                now = time.monotonic()
-                while self.times and self.times[0] <= now - self.period:
-                    self.times.popleft()
-                ready = self.times[-1] + self.spacing if self.times else now
-                if len(self.times) >= self.limit:
-                    ready = max(ready, self.times[0] + self.period)
-                if ready <= now:
-                    # The slot's own time, not the (slightly later) wake-up time: sleep
-                    # overshoot must not accumulate into a lower rate.
-                    self.times.append(ready if now - ready < self.spacing else now)
-                    return
-                await asyncio.sleep(ready - now)
-
-
 class Pusher:
     """Delivers due outbox rows from the store; safe to run in several processes at once."""
 
@@ -116,22 +78,21 @@ class Pusher:
         sender: Sender,
         *,
         clock: Clock = utc_now,
+        budget: Budget | None = None,
         rate: int = RATE,
-        per_chat_interval: float = PER_CHAT_INTERVAL,
+        per_chat_interval: float = PER_CHAT,
         backoff_base: float = BACKOFF_BASE,
         tick: float = TICK,
     ) -> None:
         self.store = store
         self.sender = sender
         self.clock = clock
-        self.window = SlidingWindow(rate)
+        self.budget = budget or LocalBudget(rate, per_chat_interval)
         self.per_chat_interval = per_chat_interval
         self.backoff_base = backoff_base
         self.tick = tick
         self.worker = uuid.uuid4().hex
         self.chat_locks: dict[int, asyncio.Lock] = {}
-        self.chat_last: dict[int, float] = {}
-        self.flood_until = 0.0
         self.slots = asyncio.Semaphore(CONCURRENCY)
         self.wakeup = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -225,22 +186,11 @@ class Pusher:
 
     async def deliver(self, reminder: Reminder) -> None:
         async with self.slots, self.chat_lock(reminder.chat_id):
-            await self.pace(reminder.chat_id)
+            await self.budget.acquire(reminder.chat_id, Priority.PUSH)
             await self.attempt(reminder)
 
     def chat_lock(self, chat_id: int) -> asyncio.Lock:
         return self.chat_locks.setdefault(chat_id, asyncio.Lock())
-
-    async def pace(self, chat_id: int) -> None:
-        last = self.chat_last.get(chat_id)
-        if last is not None and (wait := last + self.per_chat_interval - time.monotonic()) > 0:
-            await asyncio.sleep(wait)
-        await self.window.acquire()
-        # Last, right before sending: a flood wait that another send hit while this
-        # one waited for its slot must hold it back too (and may grow meanwhile).
-        while (wait := self.flood_until - time.monotonic()) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
-        self.chat_last[chat_id] = time.monotonic()
 
     async def attempt(self, reminder: Reminder) -> None:
         store, worker = self.store, self.worker
@@ -252,7 +202,7 @@ class Pusher:
         try:
             await self.sender.send(reminder.chat_id, compose(reminder, self.clock()))
         except FloodWait as wait:
-            self.flood_until = max(self.flood_until, time.monotonic() + wait.seconds)
+            await self.budget.pause(wait.seconds)
             retry_at = self.clock() + timedelta(seconds=wait.seconds)
             await store.retry_later(reminder.id, worker, retry_at, str(wait), counts=False)
             logger.warning("Flood wait of %g s from Telegram; pausing sends", wait.seconds)
@@ -285,9 +235,5 @@ class Pusher:
         await self.store.retry_later(reminder.id, self.worker, retry_at, f"{kind}: {error}")
 
     def forget_idle_chats(self) -> None:
-        cutoff = time.monotonic() - self.per_chat_interval
-        for chat_id in [c for c, last in self.chat_last.items() if last < cutoff]:
-            del self.chat_last[chat_id]
-            lock = self.chat_locks.get(chat_id)
-            if lock is not None and not lock.locked():
-                del self.chat_locks[chat_id]
+        for chat_id in [c for c, lock in self.chat_locks.items() if not lock.locked()]:
+            del self.chat_locks[chat_id]

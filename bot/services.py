@@ -13,6 +13,7 @@ from bot.flood_guard import FloodGuard
 from bot.housekeeping import Housekeeper
 from bot.instances import PollingLease
 from bot.push import Pusher, Sender
+from bot.sending import Budget, LocalBudget, SharedBudget
 from bot.store import Store, open_store
 from bot.tracking import Tracker
 
@@ -29,6 +30,7 @@ class Services:
     pusher: Pusher
     housekeeper: Housekeeper
     flood_guard: FloodGuard
+    budget: Budget
     clock: Clock
     lease: PollingLease | None = None
 
@@ -44,7 +46,9 @@ class Services:
         url = settings.database_url.reveal() if settings.database_url else None
         store = await open_store(settings.database, url)
         await announce(store, answers)
-        pusher = Pusher(store, sender, clock=clock)
+        # One process on SQLite paces in memory; instances sharing PostgreSQL share a grid.
+        budget: Budget = SharedBudget(store) if store.backend == "postgresql" else LocalBudget()
+        pusher = Pusher(store, sender, clock=clock, budget=budget)
         tracker = Tracker(store, settings.timezone, clock)
         tracker.listeners.append(pusher.wake)
         housekeeper = Housekeeper(
@@ -65,6 +69,7 @@ class Services:
             pusher=pusher,
             housekeeper=housekeeper,
             flood_guard=FloodGuard(),
+            budget=budget,
             clock=clock,
         )
 

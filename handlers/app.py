@@ -11,7 +11,7 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults, ExtBot
+from telegram.ext import ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest
 
 import handlers
@@ -20,15 +20,14 @@ from bot.clock import Clock, utc_now
 from bot.config import Secret, Settings, require_token
 from bot.instances import AlreadyPolling
 from bot.replies.staff import STAFF_COMMANDS
+from bot.sending import Budget
 from bot.services import Services
 from handlers.context import CONTEXT_TYPES, BotApp
+from handlers.limiter import BudgetLimiter
+from handlers.processor import PerChatProcessor
 from handlers.sender import TelegramSender
 
 logger = logging.getLogger(__name__)
-
-# A reply to one applicant that hits 429 waits retry_after and goes again rather
-# than being lost; more than a few retries means Telegram is struggling anyway.
-REPLY_RETRIES = 3
 
 
 def build_application(
@@ -67,8 +66,9 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=REPLY_RETRIES))
+        .rate_limiter(BudgetLimiter(lambda: budget_of(application)))
         .job_queue(None)
+        .concurrent_updates(PerChatProcessor())
         .post_init(on_startup)
         .post_stop(stop_services)
         .post_shutdown(close_services)
@@ -78,6 +78,11 @@ def build_application(
     application: BotApp = builder.build()
     handlers.register(application)
     return application
+
+
+def budget_of(application: BotApp) -> Budget | None:
+    services = application.bot_data.services
+    return services.budget if services is not None else None
 
 
 async def stop_services(application: BotApp) -> None:

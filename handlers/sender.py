@@ -10,6 +10,7 @@ from telegram.ext import ExtBot
 
 from bot.push import Blocked, FloodWait, Rejected, Transient, Uncertain
 from bot.replies import Reply
+from bot.sending import Priority
 from handlers.markup import keyboard
 
 
@@ -19,7 +20,12 @@ class TelegramSender:
 
     async def send(self, chat_id: int, reply: Reply) -> None:
         try:
-            await self.bot.send_message(chat_id, reply.text, reply_markup=keyboard(reply))
+            await self.bot.send_message(
+                chat_id,
+                reply.text,
+                reply_markup=keyboard(reply),
+                rate_limit_args={"budgeted": True, "priority": Priority.PUSH},
+            )
         except Forbidden as error:
             raise Blocked(error.message) from error
         except RetryAfter as error:

@@ -55,6 +55,9 @@ class Dialect:
     migration_lock: str | None = None
     # After rows were copied in with their ids: new ids continue after the largest.
     restart_ids: str | None = None
+    # The database's own clock in seconds since the epoch, and the larger of two values.
+    now_seconds: str = "(julianday('now') - 2440587.5) * 86400.0"
+    greatest: str = "max"
 
     def ddl(self, script: str) -> str:
         return script.format_map(self.types)
@@ -77,6 +80,8 @@ POSTGRES = Dialect(
         "FOR UPDATE SKIP LOCKED"
     ),
     migration_lock="SELECT pg_advisory_xact_lock(7245001)",
+    now_seconds="extract(epoch from clock_timestamp())::double precision",
+    greatest="greatest",
     restart_ids=(
         "SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
         "coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"

@@ -221,3 +221,25 @@ async def _leases(db: Connection, dialect: Dialect) -> None:
         );
         """,
     )
+
+
+@migration(6, "a shared sending budget")
+async def _send_budget(db: Connection, dialect: Dialect) -> None:
+    # The next free send slot for all instances together, and each chat's next turn,
+    # as seconds on the database's clock.
+    await execute_script(
+        db,
+        dialect,
+        """
+        CREATE TABLE send_budget (
+            id      INTEGER PRIMARY KEY,
+            next_at {real} NOT NULL
+        );
+        INSERT INTO send_budget (id, next_at) VALUES (1, 0);
+        CREATE TABLE chat_budget (
+            chat_id {bigint} PRIMARY KEY,
+            next_at {real} NOT NULL
+        );
+        CREATE INDEX chat_budget_by_time ON chat_budget(next_at);
+        """,
+    )

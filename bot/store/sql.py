@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.budget import BudgetQueries
 from bot.store.conversations import ConversationQueries
 from bot.store.db import Database
 from bot.store.instances import InstanceQueries
@@ -23,6 +24,7 @@ class SqlStore(
     StaffQueries,
     ConversationQueries,
     InstanceQueries,
+    BudgetQueries,
 ):
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -28,10 +28,11 @@ async def test_a_broadcast_is_previewed_and_confirmed_once(
     await chat.say("/start")
     [preview] = await staff_chat.say("/broadcast all Good luck!")
     assert "2 recipient(s)" in preview  # the applicant and the staff member
-    await staff_chat.press("bc:yes:1")
-    assert "is going out to 2 recipient(s)" in telegram.last()["text"]
-    await staff_chat.press("bc:yes:1")
-    assert "already confirmed or cancelled" in telegram.last()["text"]
+    message = telegram.last()["message_id"]
+    await staff_chat.press("bc:yes:1", message)
+    assert "is going out to 2 recipient(s)" in telegram.messages[message]["text"]
+    await staff_chat.press("bc:yes:1", message)
+    assert "already confirmed or cancelled" in telegram.messages[message]["text"]
 
 
 async def test_a_forged_confirm_from_non_staff_does_nothing(
