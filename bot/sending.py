@@ -27,6 +27,9 @@ from bot.store import Store
 logger = logging.getLogger(__name__)
 
 RATE = 28
+# Several processes booking one grid add their timing jitter to each other's:
+# a little more margin keeps their sum under Telegram's limit too.
+SHARED_RATE = 26
 PER_CHAT = 1.0  # seconds between two sends to one chat
 # How far ahead of now a push may book a slot: further means replies are queued.
 PUSH_LEAD = 0.05
@@ -114,7 +117,7 @@ class SharedBudget:
     stopping: a reply matters more than the exact count for a minute.
     """
 
-    def __init__(self, store: Store, rate: int = RATE, per_chat: float = PER_CHAT) -> None:
+    def __init__(self, store: Store, rate: int = SHARED_RATE, per_chat: float = PER_CHAT) -> None:
         self.store = store
         self.spacing = 1.0 / rate
         self.per_chat = per_chat
