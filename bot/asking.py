@@ -14,6 +14,7 @@ from bot.answers import Answers
 from bot.clock import Clock, utc_now
 from bot.evaluation import answered_topic
 from bot.matcher import Match
+from bot.recorder import Recorder
 from bot.replies import Reply, plain
 from bot.replies.buttons import Vote
 from bot.replies.questions import answer_reply, fallback_reply, match_reply
@@ -46,16 +47,25 @@ class Asked:
 
 
 class Asker:
-    def __init__(self, answers: Answers, store: Store, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        answers: Answers,
+        store: Store,
+        clock: Clock = utc_now,
+        recorder: Recorder | None = None,
+    ) -> None:
         self.answers = answers
         self.store = store
         self.clock = clock
+        self.recorder = recorder  # None: nothing is recorded (a one-off command)
 
     async def ask(self, text: str) -> Asked:
         """Answer a free-text question, offer choices, or say honestly where to ask."""
         snapshot = self.answers.current  # one snapshot per question, whatever reloads meanwhile
         match = snapshot.match(text)
-        await insights.record_question(self.store, text, match, self.clock())
+        if self.recorder is not None:
+            record = insights.question_record(text, match, self.clock())
+            self.recorder.record(lambda: self.store.record_question(record))
         return Asked(text, match, match_reply(snapshot.kb, match))
 
     def answer_topic(self, topic_id: str) -> Reply | None:

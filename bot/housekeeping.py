@@ -17,6 +17,7 @@ from bot import broadcasts, insights
 from bot.answers import Answers
 from bot.clock import Clock, utc_now
 from bot.knowledge import KnowledgeBaseError, Location, Problem, knowledge_files
+from bot.logs import Throttled
 from bot.replies.staff import reload_text
 from bot.store import Store
 from bot.store.staff import SYSTEM
@@ -75,6 +76,7 @@ class Housekeeper:
         self.last_purge: datetime | None = None
         self.reload_lock = asyncio.Lock()
         self.task: asyncio.Task[None] | None = None
+        self.log = Throttled(logger)
 
     def start(self) -> None:
         self.task = asyncio.create_task(self.run(), name="housekeeping")
@@ -93,10 +95,17 @@ class Housekeeper:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("Housekeeping round failed; retrying")
+                self.log.exception("round", "Housekeeping round failed; retrying")
+            else:
+                self.log.recovered("round", "Housekeeping works again")
             await asyncio.sleep(INTERVAL)
 
     async def round(self) -> None:
+        if (lost := await self.store.verify()) is not None:
+            # Said loudly, every minute, until someone acts: the bot now refuses every
+            # change (it would be lost at the next start) and fails its health check.
+            self.log.critical("lost", "%s. Nothing more is saved; restore it and restart.", lost)
+            return
         now = self.clock()
         queued = False
         if (result := await self.watch()) is not None and self.staff_ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -38,3 +39,43 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None
     # httpx logs every request URL, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+class Throttled:
+    """Logs a recurring failure once a minute, not once a second: the first time with
+    its traceback, then a count of how often it happened meanwhile."""
+
+    def __init__(self, logger: logging.Logger, every: float = 60.0) -> None:
+        self.logger = logger
+        self.every = every
+        self.last: dict[str, float] = {}
+        self.since: dict[str, int] = {}
+
+    def exception(self, key: str, message: str, *args: object) -> None:
+        """An error, its traceback the first time."""
+        self.emit(logging.ERROR, key, message, args, traceback=True)
+
+    def critical(self, key: str, message: str, *args: object) -> None:
+        self.emit(logging.CRITICAL, key, message, args, traceback=False)
+
+    def warning(self, key: str, message: str, *args: object) -> None:
+        self.emit(logging.WARNING, key, message, args, traceback=False)
+
+    def emit(
+        self, level: int, key: str, message: str, args: tuple[object, ...], traceback: bool
+    ) -> None:
+        now = time.monotonic()
+        last = self.last.get(key)
+        if last is not None and now - last < self.every:
+            self.since[key] = self.since.get(key, 0) + 1
+            return
+        repeats = self.since.pop(key, 0)
+        suffix = f" ({repeats} more time(s) in the last minute)" if repeats else ""
+        self.logger.log(level, message + suffix, *args, exc_info=traceback and last is None)
+        self.last[key] = now
+
+    def recovered(self, key: str, message: str) -> None:
+        """The failure is over: say so once, and log the next one in full again."""
+        if self.last.pop(key, None) is not None:
+            self.since.pop(key, None)
+            self.logger.info(message)

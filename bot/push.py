@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot.clock import Clock, utc_now
+from bot.logs import Throttled
 from bot.replies import Reply
 from bot.replies.pushes import compose
 from bot.sending import PER_CHAT, RATE, Budget, LocalBudget, Priority
@@ -93,6 +94,7 @@ class Pusher:
         self.tick = tick
         self.worker = uuid.uuid4().hex
         self.chat_locks: dict[int, asyncio.Lock] = {}
+        self.log = Throttled(logger)
         self.slots = asyncio.Semaphore(CONCURRENCY)
         self.wakeup = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
@@ -145,7 +147,7 @@ class Pusher:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("Heartbeat failed")
+                self.log.exception("heartbeat", "Heartbeat failed")
             await asyncio.sleep(self.tick)
 
     async def deliver_forever(self) -> None:
@@ -156,8 +158,10 @@ class Pusher:
                 raise
             except Exception:
                 # The database or the network hiccupped: keep the loop alive.
-                logger.exception("Reminder delivery round failed; retrying")
+                self.log.exception("round", "Reminder delivery round failed; retrying")
                 sent = 0
+            else:
+                self.log.recovered("round", "Reminder delivery works again")
             if sent < BATCH and not self.stopping:
                 await self.sleep()
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot import health
 from bot.answers import Answers
 from bot.asking import Asker
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.flood_guard import FloodGuard
+from bot.health import Health
 from bot.housekeeping import Housekeeper
 from bot.instances import PollingLease
 from bot.push import Pusher, Sender
+from bot.recorder import Recorder
 from bot.sending import Budget, LocalBudget, SharedBudget
 from bot.store import Store, open_store
 from bot.tracking import Tracker
@@ -31,6 +35,7 @@ class Services:
     housekeeper: Housekeeper
     flood_guard: FloodGuard
     budget: Budget
+    recorder: Recorder
     clock: Clock
     lease: PollingLease | None = None
 
@@ -41,14 +46,20 @@ class Services:
         answers: Answers,
         sender: Sender,
         clock: Clock = utc_now,
+        budget: Budget | None = None,
     ) -> Services:
-        """Open the store and build every part; nothing runs until ``start``."""
+        """Open the store and build every part; nothing runs until ``start``.
+
+        ``budget`` replaces the sending budget (tests use a generous one).
+        """
         url = settings.database_url.reveal() if settings.database_url else None
         store = await open_store(settings.database, url)
         await announce(store, answers)
         # One process on SQLite paces in memory; instances sharing PostgreSQL share a grid.
-        budget: Budget = SharedBudget(store) if store.backend == "postgresql" else LocalBudget()
+        if budget is None:
+            budget = SharedBudget(store) if store.backend == "postgresql" else LocalBudget()
         pusher = Pusher(store, sender, clock=clock, budget=budget)
+        recorder = Recorder()
         tracker = Tracker(store, settings.timezone, clock)
         tracker.listeners.append(pusher.wake)
         housekeeper = Housekeeper(
@@ -64,12 +75,13 @@ class Services:
             settings=settings,
             answers=answers,
             store=store,
-            asker=Asker(answers, store, clock),
+            asker=Asker(answers, store, clock, recorder),
             tracker=tracker,
             pusher=pusher,
             housekeeper=housekeeper,
             flood_guard=FloodGuard(),
             budget=budget,
+            recorder=recorder,
             clock=clock,
         )
 
@@ -81,6 +93,7 @@ class Services:
 
     def start(self) -> None:
         """Start delivering the outbox and the background chores."""
+        self.recorder.start()
         self.pusher.start()
         self.housekeeper.start()
 
@@ -88,11 +101,30 @@ class Services:
         """Stop pushing while the bot can still talk; unsent claims go back to the outbox."""
         await self.housekeeper.stop()
         await self.pusher.stop()
+        await self.recorder.stop()
         if self.lease is not None:
             await self.lease.release()
 
     async def close(self) -> None:
         await self.store.close()
+
+    def remember_seen(
+        self, user_id: int, chat_id: int, resumed: Callable[[int], Awaitable[None]]
+    ) -> None:
+        """Record that the user wrote, in the background; ``resumed`` hears of reminders
+        resumed for a user who had blocked the bot and came back."""
+
+        async def touch() -> None:
+            seen = await self.tracker.seen(user_id, chat_id)
+            if seen.resumed:
+                await resumed(seen.resumed)
+
+        self.recorder.record(touch)
+
+    async def health(self) -> Health:
+        problems = [p for p in (await self.store.verify(), self.recorder.problem) if p]
+        verdict = await health.check(self.store, len(self.answers.current.kb.topics), self.clock())
+        return Health((*problems, *verdict.problems))
 
     def is_staff(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.settings.staff_ids

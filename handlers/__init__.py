@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from telegram.ext import MessageHandler, filters
 
-from handlers import guard, menu, privacy, questions, staff, tracking
+from handlers import groups, guard, menu, privacy, questions, staff, tracking
 from handlers.context import BotApp
 from handlers.errors import error_handler
-from handlers.routing import NEW
+from handlers.routing import NEW, PRIVATE
 
 COMMANDS = (
     ("start", "Menu: positions, duties, selection steps"),
@@ -29,13 +29,16 @@ def register(application: BotApp) -> None:
     """Attach every handler; order matters: commands and buttons before free text."""
     for handler, group in guard.routes():
         application.add_handler(handler, group=group)
-    for feature in (menu, questions, tracking, privacy, staff):
+    for feature in (groups, menu, questions, tracking, privacy, staff):
         application.add_handlers(feature.routes())
+    # What is left, in private chats; in groups the bot speaks only when addressed.
     application.add_handlers(
         [
-            MessageHandler(NEW & filters.COMMAND, menu.unknown_command),
-            MessageHandler(NEW & filters.TEXT, questions.question),
-            MessageHandler(NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text),
+            MessageHandler(NEW & PRIVATE & filters.COMMAND, menu.unknown_command),
+            MessageHandler(NEW & PRIVATE & filters.TEXT, questions.question),
+            MessageHandler(
+                NEW & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text
+            ),
         ]
     )
     application.add_error_handler(error_handler)

@@ -38,6 +38,7 @@ def build_application(
     token: str | None = None,
     clock: Clock = utc_now,
     polling_lease: bool = False,
+    budget: Budget | None = None,
 ) -> BotApp:
     """The bot, talking to ``settings.api_base_url`` or to ``request`` (the console).
 
@@ -48,7 +49,7 @@ def build_application(
     async def on_startup(application: BotApp) -> None:
         """Open the store, start delivering the outbox, register the command list."""
         sender = TelegramSender(application.bot)
-        services = await Services.open(settings, answers, sender, clock)
+        services = await Services.open(settings, answers, sender, clock, budget)
         application.bot_data.services = services
         if polling_lease:
             await services.claim_polling()

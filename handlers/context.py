@@ -7,7 +7,6 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.services import Services
-from bot.store import Seen
 
 
 class BotData:
@@ -27,8 +26,6 @@ class BotContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], Bo
         user_id: int | None = None,
     ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
-        # The private chat's user as the activity handler recorded them for this update.
-        self.seen: Seen | None = None
 
     @property
     def services(self) -> Services:

@@ -7,10 +7,14 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.replies import SOMETHING_WENT_WRONG
+from bot.logs import Throttled
+from bot.replies import CANNOT_SAVE, SOMETHING_WENT_WRONG
+from bot.store import StoreUnavailable
 from handlers.context import BotContext
 
 logger = logging.getLogger(__name__)
+# A sick database fails every change for a while: said once a minute, not each time.
+unsaved = Throttled(logger)
 
 
 async def error_handler(update: object, context: BotContext) -> None:
@@ -20,14 +24,18 @@ async def error_handler(update: object, context: BotContext) -> None:
         return
     # Ids only: names, usernames and message text are personal data.
     user = update.effective_user.id if update.effective_user else None
-    logger.error(
-        "Exception while handling update %s from user %s", update.update_id, user,
-        exc_info=context.error,
-    )  # fmt: skip
+    if isinstance(context.error, StoreUnavailable):
+        unsaved.warning("store", "Could not save for user %s: %s", user, context.error)
+    else:
+        logger.error(
+            "Exception while handling update %s from user %s", update.update_id, user,
+            exc_info=context.error,
+        )  # fmt: skip
     if update.effective_chat is None:
         return
+    apology = CANNOT_SAVE if isinstance(context.error, StoreUnavailable) else SOMETHING_WENT_WRONG
     try:
-        await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+        await context.bot.send_message(update.effective_chat.id, apology)
     except TelegramError:
         # The apology failing too (e.g. the network is down) must not loop back here.
         logger.warning("Could not tell chat %s about the error", update.effective_chat.id)

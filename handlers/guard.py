@@ -35,13 +35,19 @@ async def flood_guard(update: Update, context: BotContext) -> None:
 
 
 async def activity(update: Update, context: BotContext) -> None:
-    """Record every private update's user; one who had blocked the bot is resumed."""
-    user, chat = update.effective_user, update.effective_chat
+    """Record every private update's user, in the background: answering does not wait.
+
+    One who had blocked the bot is resumed, and told so.
+    """
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     if user is None or chat is None or chat.type != "private":
         return
-    context.seen = await context.services.tracker.seen(user.id, chat.id)
-    if context.seen.resumed and update.effective_message:
-        await send(update.effective_message, welcome_back(context.seen.resumed))
+
+    async def welcome(resumed: int) -> None:
+        if message is not None:
+            await send(message, welcome_back(resumed))
+
+    context.services.remember_seen(user.id, chat.id, welcome)
 
 
 def routes() -> list[tuple[BaseHandler[Update, BotContext, None], int]]:

@@ -9,7 +9,7 @@ from bot.replies import tracking as say
 from bot.replies.buttons import Forget
 from handlers.context import BotContext
 from handlers.markup import send, show_in_place
-from handlers.routing import command, on_button, pressed
+from handlers.routing import on_button, personal, pressed
 
 
 async def mydata(update: Update, context: BotContext) -> None:
@@ -40,4 +40,8 @@ async def forget_button(update: Update, context: BotContext) -> None:
 
 
 def routes() -> list[BaseHandler[Update, BotContext, None]]:
-    return [command("mydata", mydata), command("forget", forget), on_button(Forget, forget_button)]
+    return [
+        personal("mydata", mydata),
+        personal("forget", forget),
+        on_button(Forget, forget_button),
+    ]

@@ -16,10 +16,16 @@ Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 # New messages only: an edited "/remind in 2 hours ..." must not set a second reminder.
 NEW = filters.UpdateType.MESSAGE
+PRIVATE = filters.ChatType.PRIVATE
 
 
 def command(name: str, callback: Callback) -> CommandHandler[BotContext, None]:
     return CommandHandler(name, callback, filters=NEW)
+
+
+def personal(name: str, callback: Callback) -> CommandHandler[BotContext, None]:
+    """A command about the user's own data: private chats only (groups get a pointer)."""
+    return CommandHandler(name, callback, filters=NEW & PRIVATE)
 
 
 def on_button(

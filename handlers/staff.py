@@ -29,7 +29,13 @@ def staff_only(handler: Callback) -> Callback:
 
     @wraps(handler)
     async def checked(update: Update, context: BotContext) -> None:
-        user = update.effective_user
+        user, chat = update.effective_user, update.effective_chat
+        if chat is not None and chat.type != "private":
+            # Figures and drafts are not for groups: staff use a private chat.
+            logger.info("Ignored staff action %s in chat %s", handler.__name__, chat.id)
+            if update.callback_query:
+                await update.callback_query.answer()
+            return
         if context.services.is_staff(user.id if user else None):
             await handler(update, context)
             return

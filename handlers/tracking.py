@@ -10,22 +10,28 @@ from telegram.ext import BaseHandler
 from bot.replies import problem
 from bot.replies import tracking as say
 from bot.replies.buttons import CancelReminder, DoneReminder, SetStage, SnoozeReminder
+from bot.replies.tracking import welcome_back
 from bot.store import User
 from bot.timeparse import InputError
 from bot.tracking import reminder_number
 from handlers.context import BotContext
 from handlers.markup import send, show_in_place
-from handlers.routing import Callback, command, on_button, pressed
+from handlers.routing import Callback, on_button, personal, pressed
 
 
 async def applicant(update: Update, context: BotContext) -> User | None:
-    """The stored user behind an update, as the activity handler recorded them."""
-    if context.seen is not None:
-        return context.seen.user
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
+    """The stored user behind a private chat's update; None anywhere else.
+
+    Recorded now, not in the background: what follows changes their data, and
+    must not be confirmed if the database cannot take it.
+    """
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    if user is None or chat is None or chat.type != "private":
         return None
-    return (await context.services.tracker.seen(user.id, chat.id)).user
+    seen = await context.services.tracker.seen(user.id, chat.id)
+    if seen.resumed and message is not None:
+        await send(message, welcome_back(seen.resumed))
+    return seen.user
 
 
 def explains_bad_input(handler: Callback) -> Callback:
@@ -163,11 +169,11 @@ async def timezone(update: Update, context: BotContext) -> None:
 
 def routes() -> list[BaseHandler[Update, BotContext, None]]:
     return [
-        command("stage", stage),
-        command("remind", remind),
-        command("reminders", list_reminders),
-        command("cancel", cancel),
-        command("timezone", timezone),
+        personal("stage", stage),
+        personal("remind", remind),
+        personal("reminders", list_reminders),
+        personal("cancel", cancel),
+        personal("timezone", timezone),
         on_button(SetStage, stage_button),
         on_button(CancelReminder, cancel_button),
         on_button(SnoozeReminder, snooze_button),

@@ -75,8 +75,7 @@ class HealthCheck(tornado.web.RequestHandler):
         if services is None:
             verdict = health.Health(("the bot is starting or stopping",))
         else:
-            topics = len(services.answers.current.kb.topics)
-            verdict = await health.check(services.store, topics, services.clock())
+            verdict = await services.health()
         self.set_status(200 if verdict.ok else 503)
         self.set_header("Cache-Control", "no-store")
         self.write({"status": "ok" if verdict.ok else "unhealthy", "problems": verdict.problems})

@@ -79,6 +79,14 @@ HELP_TEXT = (
 NON_TEXT = "I can only read text messages. Please type your question, or send /start for the menu."
 UNKNOWN_COMMAND = "Sorry, I don't know that command. Send /help to see what I can do."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+IN_PRIVATE = (
+    "That is about your own dates and data, so let's keep it out of the group: "
+    "send it to me in a private chat."
+)
+CANNOT_SAVE = (
+    "Sorry, I can't save anything right now: my database is unavailable. Nothing was "
+    "changed. Please try again in a few minutes; questions still work meanwhile."
+)
 FLOODING = (
     "You're sending messages faster than I can answer them. "
     "I'll pause for a minute; please send your question again then."

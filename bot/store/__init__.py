@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.db import StoreError
+from bot.store.db import StoreError, StoreUnavailable
 from bot.store.interface import Store
 from bot.store.rows import (
     OPEN_STATUSES,
@@ -38,6 +38,7 @@ __all__ = [
     "Status",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "User",
     "open_postgres",
     "open_sqlite",

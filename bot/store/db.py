@@ -18,6 +18,13 @@ class StoreError(Exception):
     """The database cannot be used; the message says why (never a password)."""
 
 
+class StoreUnavailable(StoreError):
+    """The database refuses to read or write just now (locked, full, gone, unreachable).
+
+    Nothing was changed; the same request may succeed later.
+    """
+
+
 class Row(Protocol):
     """A result row, read by column name or position."""
 
@@ -102,6 +109,10 @@ class Database(Protocol):
     def transaction(self) -> contextlib.AbstractAsyncContextManager[Connection]: ...
 
     async def close(self) -> None: ...
+
+    async def verify(self) -> str | None:
+        """Why the database can no longer be trusted, if it cannot (its file is gone)."""
+        ...
 
 
 def to_epoch(moment: datetime) -> int:

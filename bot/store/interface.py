@@ -43,6 +43,10 @@ class Store(Protocol):
 
     async def close(self) -> None: ...
 
+    async def verify(self) -> str | None:
+        """Why the database can no longer be trusted (its file deleted or replaced)."""
+        ...
+
     # -- users ---------------------------------------------------------------------
 
     async def touch_user(self, user_id: int, chat_id: int, now: datetime) -> Seen:

@@ -5,8 +5,8 @@ several instances sharing one database.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -14,15 +14,17 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from bot.store.db import POSTGRES, Connection, Row, StoreError
+from bot.store.db import POSTGRES, Connection, Row, StoreError, StoreUnavailable
 
 POOL_SIZE = 10
+ACQUIRE_TIMEOUT = 10.0  # seconds to wait for a free connection before giving up
 # Quoted strings are skipped; every other ? is a placeholder.
 PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?")
 # What "the database is not there" looks like: the host refuses, the server is
 # starting or stopping, or it has no connection slot left.
 UNAVAILABLE = (
-    OSError,
+    OSError,  # TimeoutError among them
+    asyncpg.QueryCanceledError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
@@ -62,24 +64,38 @@ def without_password(url: str) -> str:
     return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
 
 
+@contextmanager
+def unavailable(where: str) -> Iterator[None]:
+    """An unreachable or overloaded server as StoreUnavailable."""
+    try:
+        yield
+    except UNAVAILABLE as error:
+        raise StoreUnavailable(f"{where}: {type(error).__name__}: {error}") from error
+
+
 class PostgresConnection:
     """One pooled connection, inside a transaction."""
 
-    def __init__(self, connection: asyncpg.Connection | PoolConnectionProxy) -> None:
+    def __init__(self, connection: asyncpg.Connection | PoolConnectionProxy, where: str) -> None:
         self.connection = connection
+        self.where = where
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return changed(await self.connection.execute(numbered(sql), *params))
+        with unavailable(self.where):
+            return changed(await self.connection.execute(numbered(sql), *params))
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self.connection.executemany(numbered(sql), list(rows))
+        with unavailable(self.where):
+            await self.connection.executemany(numbered(sql), list(rows))
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return list(await self.connection.fetch(numbered(sql), *params))
+        with unavailable(self.where):
+            return list(await self.connection.fetch(numbered(sql), *params))
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        row: Row | None = await self.connection.fetchrow(numbered(sql), *params)
-        return row
+        with unavailable(self.where):
+            row: Row | None = await self.connection.fetchrow(numbered(sql), *params)
+            return row
 
 
 class PostgresDatabase:
@@ -102,15 +118,24 @@ class PostgresDatabase:
         await self.pool.close()
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self.pool.acquire() as connection:
-            return list(await connection.fetch(numbered(sql), *params))
+        with unavailable(self.location):
+            async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT) as connection:
+                return list(await connection.fetch(numbered(sql), *params))
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self.pool.acquire() as connection:
-            row: Row | None = await connection.fetchrow(numbered(sql), *params)
-            return row
+        with unavailable(self.location):
+            async with self.pool.acquire(timeout=ACQUIRE_TIMEOUT) as connection:
+                row: Row | None = await connection.fetchrow(numbered(sql), *params)
+                return row
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        async with self.pool.acquire() as connection, connection.transaction():
-            yield PostgresConnection(connection)
+        with unavailable(self.location):
+            async with (
+                self.pool.acquire(timeout=ACQUIRE_TIMEOUT) as connection,
+                connection.transaction(),
+            ):
+                yield PostgresConnection(connection, self.location)
+
+    async def verify(self) -> str | None:
+        return None  # a server's data does not vanish under a client

@@ -41,6 +41,9 @@ class SqlStore(
     async def close(self) -> None:
         await self.db.close()
 
+    async def verify(self) -> str | None:
+        return await self.db.verify()
+
     async def schema_version(self) -> int:
         return await schema_version(self.db)
 

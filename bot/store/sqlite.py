@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-from bot.store.db import SQLITE, Connection, Row, StoreError
+from bot.store.db import SQLITE, Connection, Row, StoreError, StoreUnavailable
 
-BEGIN_RETRIES = 30
+BEGIN_RETRIES = 12  # about a second and a half, on top of the busy timeout
 MEMORY = ":memory:"
 
 
@@ -29,6 +30,17 @@ def probe_sqlite(path: Path) -> None:
         raise StoreError(str(error)) from error
 
 
+def file_identity(path: str) -> tuple[int, int] | None:
+    """Which file is at ``path`` (device and inode); None if none, or in memory."""
+    if path == MEMORY:
+        return None
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 class SqliteDatabase:
     """One shared aiosqlite connection; writes run in ``BEGIN IMMEDIATE`` transactions.
 
@@ -41,6 +53,10 @@ class SqliteDatabase:
         self.db = db
         self.location = path
         self.lock = asyncio.Lock()
+        self.identity = file_identity(path)
+        # Set when the file was deleted or replaced under us: nothing more is
+        # confirmed, since it would be lost at the next start.
+        self.lost: str | None = None
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteDatabase:
@@ -52,7 +68,8 @@ class SqliteDatabase:
             "journal_mode = WAL",
             "synchronous = NORMAL",
             "foreign_keys = ON",
-            "busy_timeout = 5000",
+            # Short: a locked database must not hold an answer for long.
+            "busy_timeout = 1000",
         ):
             # Closed at once: an unfinished statement would hold a read snapshot open.
             async with db.execute(f"PRAGMA {pragma}"):
@@ -63,22 +80,45 @@ class SqliteDatabase:
         await self.db.close()
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        cursor = await self.db.execute(sql, params)
-        count = cursor.rowcount
-        await cursor.close()
-        return count
+        with self.unavailable():
+            cursor = await self.db.execute(sql, params)
+            count = cursor.rowcount
+            await cursor.close()
+            return count
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self.db.executemany(sql, rows)
+        with self.unavailable():
+            await self.db.executemany(sql, rows)
 
     async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        with self.unavailable():
+            async with self.db.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self.db.execute(sql, params) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        with self.unavailable():
+            async with self.db.execute(sql, params) as cursor:
+                row: Row | None = await cursor.fetchone()
+                return row
+
+    @contextlib.contextmanager
+    def unavailable(self) -> Iterator[None]:
+        """A locked, full, read-only or damaged database as StoreUnavailable."""
+        try:
+            yield
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise  # a mistake in a query, not the database's state
+        except sqlite3.DatabaseError as error:
+            raise StoreUnavailable(f"{self.location}: {error}") from error
+
+    async def verify(self) -> str | None:
+        """Why the database can no longer be trusted (its file gone or replaced), if so."""
+        if self.lost is None and self.identity is not None:
+            now = await asyncio.to_thread(file_identity, self.location)
+            if now != self.identity:
+                what = "deleted" if now is None else "replaced by another file"
+                self.lost = f"the database file {self.location} was {what} while the bot ran"
+        return self.lost
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
@@ -88,6 +128,8 @@ class SqliteDatabase:
         BEGIN, COMMIT and ROLLBACK are shielded and a cancelled transaction is
         always rolled back: the connection is never left inside one.
         """
+        if self.lost is not None:
+            raise StoreUnavailable(self.lost)
         async with self.lock:
             begin = asyncio.ensure_future(self.begin())
             try:
@@ -127,7 +169,8 @@ class SqliteDatabase:
                 return
             except sqlite3.OperationalError as error:
                 if "locked" not in str(error) and "busy" not in str(error):
-                    raise
+                    raise StoreUnavailable(f"{self.location}: {error}") from error
             await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.5)
-        await self.db.execute("BEGIN IMMEDIATE")
+            delay = min(delay * 2, 0.25)
+        with self.unavailable():
+            await self.db.execute("BEGIN IMMEDIATE")

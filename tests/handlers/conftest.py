@@ -20,6 +20,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.answers import Answers
 from bot.config import BUNDLED_KNOWLEDGE, Settings
+from bot.sending import LocalBudget
 from handlers.app import build_application, running
 from handlers.context import BotApp
 from tests.conftest import Clock
@@ -175,7 +176,13 @@ async def app(
         knowledge=BUNDLED_KNOWLEDGE, database=Path(":memory:"), staff_ids=frozenset({STAFF})
     )
     application = build_application(
-        settings, answers, request=telegram, token="test", clock=Clock()
+        settings,
+        answers,
+        request=telegram,
+        token="test",
+        clock=Clock(),
+        # One update at a time here: no need to space the replies out.
+        budget=LocalBudget(rate=1000, per_chat=0),
     )
     async with running(application, polling=False):
         yield application

@@ -25,6 +25,7 @@ async def test_every_private_update_records_the_user(app: BotApp, chat: Chat) ->
     assert services is not None
     assert await services.store.get_user(USER) is None
     await chat.say("hi")
+    await services.recorder.queue.join()  # recorded in the background, not before answering
     user = await services.store.get_user(USER)
     assert user is not None
     assert user.chat_id == USER

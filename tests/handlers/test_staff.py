@@ -26,6 +26,9 @@ async def test_a_broadcast_is_previewed_and_confirmed_once(
     app: BotApp, chat: Chat, staff_chat: Chat, telegram: FakeTelegram
 ) -> None:
     await chat.say("/start")
+    await staff_chat.say("/help")
+    assert app.bot_data.services is not None
+    await app.bot_data.services.recorder.queue.join()  # both are recorded
     [preview] = await staff_chat.say("/broadcast all Good luck!")
     assert "2 recipient(s)" in preview  # the applicant and the staff member
     message = telegram.last()["message_id"]
