@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -42,6 +42,7 @@ STOPWORDS = frozenset(
     im ive id dont doesnt didnt cant couldnt wont wouldnt isnt arent wasnt whats hows wheres
     whos whens whys thats theres youre theyre
     explain describe info information details detail say says said mean means
+    even ever honestly literally basically totally seriously lol haha
     """.split()
 )
 QUESTION_WORDS = frozenset({"what", "who", "when", "where", "why", "how", "which", "whom"})
@@ -84,7 +85,7 @@ _stemmer = snowballstemmer.stemmer("english")
 # Bounded: every distinct word anyone ever types passes through here.
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return str(_stemmer.stemWord(word))
 
 
 class EnglishWords:
@@ -209,6 +210,10 @@ def normalise_tokens(tokens: list[str]) -> list[str]:
         else:
             out.extend(TEXTING.get(token, (token,)))
     return out
+
+
+# The terms question words become (stemmed: "why" -> "whi"), and "do" as a main verb.
+QUESTION_TERMS = frozenset({*(stem(word) for word in QUESTION_WORDS), DO_TERM})
 
 
 NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b")
