@@ -165,12 +165,14 @@ class Lexicon:
 
     @cached_property
     def entities(self) -> frozenset[str]:
-        """Family terms under several id prefixes (cir: positions.cir, duties.cir): things."""
+        """Things, not aspects: the families with a term under several id prefixes
+        (cir: positions.cir and duties.cir), so sea with them; not purpose or history."""
         seen: dict[str, int] = {}
         for terms in self.families.values():
             for term in terms:
                 seen[term] = seen.get(term, 0) + 1
-        return frozenset(term for term, count in seen.items() if count > 1)
+        shared = {term for term, count in seen.items() if count > 1}
+        return frozenset(t for terms in self.families.values() if terms & shared for t in terms)
 
     @cached_property
     def title_counts(self) -> dict[str, int]:

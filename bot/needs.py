@@ -33,6 +33,7 @@ class Need(StrEnum):
     ADDRESS = "address"
     EMAIL = "email"
     FIGURE = "figure"
+    DETAIL = "detail"  # what happens inside something, or how to do it, that the answer disclaims
 
 
 # How strict a DATE need is: a plain "when" is met by a year or by "after the
@@ -143,6 +144,9 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
             r"\bchances? of (?:getting (?:in|accepted|selected|chosen|a place)|being (?:accepted|"
             r"selected|chosen|successful)|success|acceptance|selection)\b",
             r"\bhow likely\b|\bhow competitive\b|\bhow often\b|\bannually\b|\byearly\b",
+            # "do alternates usually end up getting a place": how likely an outcome is.
+            r"\b(?:usually|normally|typically|often|generally|mostly|ever) (?:end up|get|gets|"
+            r"make it|succeed|become|manage)\b",
             r"\bhow many\b.*\b(?:each|every|per|a) (?:year|month|week|day|cycle|round)\b",
         ),
     ),
@@ -180,6 +184,37 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# What the knowledge base itself says it does not know: "The official information
+# doesn't describe the interview's format or content." A question about that detail
+# is not met by the answer, however well its subject matches.
+DISCLAIMER = re.compile(
+    r"(?:doesn'?t|does not|do not|don'?t) (?:say|describe|explain|give|mention|cover|state|list)"
+    r"([^.;]*)",
+    re.IGNORECASE,
+)
+DETAIL_KINDS = {
+    # what happens at/in something: its content, format, criteria
+    "content": (
+        re.compile(
+            r"\bwhat (?:happens|goes on|do they do) (?:at|during|in|on)\b|\bformat\b"
+            r"|\bwhat \w+ (?:is|are) (?:the )?\w+ like\b|\bwhat (?:is|are|will) (?:the |my )?\w+ "
+            r"(?:be )?like\b|\bwhat (?:kind of |sort of |type of )?questions\b"
+            r"|\bwhat (?:do|will|would) they ask\b"
+            r"|\bwhat to expect\b|\bexpect (?:at|in|during)\b|\binvolves?\b|\blooks? for\b"
+            r"|\blooking for\b|\bcriteria\b|\bhow (?:do|will|would) they (?:assess|judge|evaluate|"
+            r"score|grade|decide|choose|pick)\b|\bwhat should i (?:bring|prepare|say|expect)\b"
+        ),
+        ("content", "format", "looks for", "involves", "what "),
+    ),
+    # how to do something: apply, join, sign up
+    "method": (
+        re.compile(
+            r"\bhow (?:do|can|would|should|to|does one|do you) (?:i |we |people |one |you )?"
+            r"(?:apply|sign up|register|get in|join|become|be selected|get selected)\b"
+        ),
+        ("recruited", "apply", "application", "way to"),
+    ),
+}
 HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bwhat size\b")
 YEAR_IN_TEXT = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]*\d)(?![a-z])")
@@ -199,6 +234,9 @@ def asked(text: str) -> tuple[Ask, ...]:
             found.append(Ask(need, detail))
     if HOW_MANY.search(plain) and not any(a.need is Need.DURATION for a in found):
         found.append(Ask(Need.COUNT, counted_words(plain)))
+    for kind, (pattern, _) in DETAIL_KINDS.items():
+        if pattern.search(plain):
+            found.append(Ask(Need.DETAIL, kind))
     for year in sorted(set(YEAR_IN_TEXT.findall(plain))):
         found.append(Ask(Need.DATE, year))
     for number in NUMBER_IN_TEXT.findall(plain):
@@ -242,6 +280,7 @@ class Facts:
     listed: bool
     names: bool  # a list of proper names: "Tokyo, Osaka and Kyoto"
     headings: tuple[str, ...]  # the lines introducing a list: "The steps, in order:"
+    disclaimed: tuple[str, ...]  # what it says it does not know: " the interview's format"
 
 
 ANSWER_PATTERNS = {
@@ -308,6 +347,7 @@ def facts(answer: str) -> Facts:
         numbers=frozenset(n.replace(",", "") for n in NUMBER_IN_TEXT.findall(answer)),
         counted=counted,
         headings=tuple(HEADING.findall(answer)),
+        disclaimed=tuple(d.casefold() for d in DISCLAIMER.findall(answer)),
         **flags,
     )
 
@@ -339,6 +379,9 @@ def _met(ask: Ask, held: Facts, terms: Terms) -> bool:
         return detail.replace(",", "") in held.numbers
     if need is Need.LIST:
         return held.names if detail == "names" else held.listed
+    if need is Need.DETAIL:
+        words = DETAIL_KINDS[detail][1]
+        return not any(word in said for said in held.disclaimed for word in words)
     simple = {
         Need.AMOUNT: held.amount,
         Need.TIME: held.clock,

@@ -19,6 +19,7 @@ returned context. The steps, each in its own module:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
@@ -35,12 +36,15 @@ from bot.followup import (
     readings,
 )
 from bot.knowledge import Topic
-from bot.matcher import MAX_SUGGESTIONS, Match, Outcome
+from bot.matcher import AMBIGUITY_MARGIN, MAX_SUGGESTIONS, Match, Outcome
 from bot.needs import Ask, Need, asked, unmet
 from bot.text import QUESTION_TERMS
 
 # "what's your name", "who made you": about the bot, when nothing else is named.
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
+REQUEST = re.compile(
+    r"^(?:please\s+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(?!be\b|help\b)\w+"
+)
 # How far under the best a topic may score and still answer because its text
 # holds what the question asks for and the best one's does not.
 RIVAL_MARGIN = 10.0
@@ -123,6 +127,15 @@ def understand(text: str, context: Context | None, snapshot: Snapshot) -> Unders
             focus = Context(topic="", question=question, subject=introduced)
             continue
         part = _Question(question, focus, lex).part
+        if parts and _refers_back(part, parts[-1]):
+            # "Do I need a visa, and does someone sort it out?": "it" is the visa.
+            part = replace(
+                part,
+                kind=parts[-1].kind,
+                topic=parts[-1].topic,
+                suggestions=parts[-1].suggestions,
+                missing=parts[-1].missing,
+            )
         parts.append(part)
         if part.kind in (Kind.ANSWER, Kind.PARTIAL):
             focus = _context_after(part, lex) or focus
@@ -161,9 +174,13 @@ class _Question:
         return self.checked(reading, match)
 
     def to_the_bot(self) -> bool:
-        """A question about "you" that names nothing the knowledge base is about."""
-        words = set(plain(self.text).split())
-        if not words & SECOND_PERSON:
+        """A question about "you" that names nothing the knowledge base is about.
+
+        "can you walk me through the steps" asks something of the bot about the
+        programme; "what's your name" asks about the bot.
+        """
+        text = plain(self.text)
+        if not SECOND_PERSON.intersection(text.split()) or REQUEST.match(text):
             return False
         return self.lex.subject(self.matcher.terms(self.text)) is None
 
@@ -213,8 +230,11 @@ class _Question:
             ids = tuple(topic.id for topic in match.suggestions)
             return Part(text, Kind.SUGGEST, None, match.score, match, ids, how=how)
         if not beyond:
-            fitting = self.fitting(reading, match, asks)
-            if len(fitting) == 1 and fitting[0][1] >= self.matcher.answer_threshold:
+            fitting = sorted(self.fitting(reading, match, asks), key=lambda p: p[1], reverse=True)
+            runner_up = fitting[1][1] if len(fitting) > 1 else 0.0
+            if fitting and fitting[0][1] >= max(
+                self.matcher.answer_threshold, runner_up + AMBIGUITY_MARGIN
+            ):
                 topic, score = fitting[0]
                 return Part(text, Kind.ANSWER, topic.id, score, match, how=how)
             if fitting:
@@ -237,7 +257,8 @@ class _Question:
         """
         if match.outcome is Outcome.ANSWER and match.topic is not None:
             ranked = [(match.topic, match.score)]
-            if asks:
+            # A detail the answer disclaims is about its own subject: no other topic has it.
+            if asks and all(ask.need is not Need.DETAIL for ask in asks):
                 ranked += [
                     (topic, score)
                     for topic, score in self.ranking(reading)[1:MAX_SUGGESTIONS]
@@ -315,6 +336,15 @@ def _combine(
     if main.kind is Kind.SUGGEST:
         return replace(base, suggestions=main.suggestions, context=context)
     return base
+
+
+def _refers_back(part: Part, previous: Part) -> bool:
+    """A pronoun standing for what an earlier clause asked and the bot could not answer."""
+    return (
+        part.how == "pronoun"
+        and previous.kind in (Kind.FALLBACK, Kind.PARTIAL)
+        and previous.how != "bot"
+    )
 
 
 def _noise(part: Part, lex: Lexicon) -> bool:

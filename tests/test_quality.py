@@ -15,7 +15,7 @@ import pytest
 
 from bot.answers import Snapshot
 from bot.evaluation import Report, evaluate, load_question_set
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, iter_phrasings
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -50,3 +50,19 @@ def test_conversation_floor(snapshot: Snapshot) -> None:
     report = report_for(snapshot, "conversations.yaml")
     assert report.turn_rate is not None
     assert report.turn_rate >= 0.90, f"turns {report.turn_rate:.1%} < 90%"
+
+
+def test_no_two_topics_share_a_phrasing_once_analysed(snapshot: Snapshot) -> None:
+    """kb check catches identical phrasings; this catches ones equal after analysis
+    ("what is jet for" is "what is jet": "for" is a stopword), which make the choice
+    between their topics arbitrary."""
+    matcher = snapshot.matcher
+    owner: dict[frozenset[str], str] = {}
+    clashes = []
+    for topic, phrasing in iter_phrasings(snapshot.kb):
+        terms = matcher.terms(phrasing)
+        first = owner.setdefault(terms, topic.id) if terms else topic.id
+        both_small_talk = topic.is_smalltalk and first.startswith("smalltalk.")
+        if first != topic.id and not both_small_talk:
+            clashes.append(f"{topic.id}: {phrasing!r} analyses like a phrasing of {first}")
+    assert clashes == []
