@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.lazyre import LazyPattern, lazy
 from bot.text import normalise_tokens
 
 
@@ -94,7 +95,7 @@ ENGLISH_WORDS = frozenset(
     "to of and in for with on it this that be have will would should there please hi "
     "hello thanks".split()
 )
-LETTERS = re.compile(r"[^\W\d_]+")
+LETTERS = lazy(r"[^\W\d_]+")
 
 
 def detect_language(text: str) -> str | None:
@@ -140,18 +141,16 @@ QUESTION_WORDS = r"what|who|whom|whose|where|when|why|how|which"
 AUXILIARIES = r"can|could|do|does|did|is|are|am|was|will|would|should|may|might|have|has"
 FILLER = r"(?:(?:like|so|and|but|also|or|then|ok|okay|plus|oh|also,)\s+)*"
 # Clause breaks: sentence ends, line breaks, dashes between words, and emoji.
-SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|[\r\n]+|\s+[-\u2013\u2014~|]+\s+|\.{2,}|;")
-COMMA_QUESTION = re.compile(
-    rf",\s*(?={FILLER}(?:{QUESTION_WORDS}|{AUXILIARIES})\b)|:\s+", re.IGNORECASE
-)
-AND_QUESTION = re.compile(
+SENTENCE_BREAK = lazy(r"(?<=[.!?\u2026])\s+|[\r\n]+|\s+[-\u2013\u2014~|]+\s+|\.{2,}|;")
+COMMA_QUESTION = lazy(rf",\s*(?={FILLER}(?:{QUESTION_WORDS}|{AUXILIARIES})\b)|:\s+", re.IGNORECASE)
+AND_QUESTION = lazy(
     rf"\s+(?:and|also|plus|&)\s+(?=(?:{QUESTION_WORDS})\b"
     rf"|(?:{AUXILIARIES})\s+(?:they|them|it|i|you|u|we|there|someone|anyone|cirs?|alts?|seas?)\b)",
     re.IGNORECASE,
 )
-QUESTION_LEAD = re.compile(rf"^(?:{FILLER})(?:{QUESTION_WORDS}|{AUXILIARIES})\b", re.IGNORECASE)
+QUESTION_LEAD = lazy(rf"^(?:{FILLER})(?:{QUESTION_WORDS}|{AUXILIARIES})\b", re.IGNORECASE)
 
-GREETING = re.compile(
+GREETING = lazy(
     r"^(?:(?:hi+|hello+|helo+|hey+|heya|hiya|hallo|howdy|yo|greetings|sup|hai|"
     r"good\s+(?:morning|afternoon|evening|day)|morning|evening|dear\s+(?:sir|madam|team|all|admin)"
     r"(?:\s+or\s+madam)?|konnichiwa)"
@@ -159,7 +158,7 @@ GREETING = re.compile(
     r")(?:[\s,!.:;?]+|$)",
     re.IGNORECASE,
 )
-THANKS = re.compile(
+THANKS = lazy(
     r"^(?:(?:ok(?:ay)?|cool|great|perfect|awesome|brilliant|wow|ah|oh)[\s,!]+)?"
     r"(?:thanks?|thank\s+(?:you|u)|thx|thnx|thanx|ty|tysm|cheers|many\s+thanks|"
     r"much\s+appreciated|appreciate\s+it|arigato+u?|that\s+(?:really\s+)?(?:helped|helps)|"
@@ -171,7 +170,7 @@ THANKS = re.compile(
     r"information|help|answer|answers|reply|bot|x+|all|everything))*[\s!.,x]*$",
     re.IGNORECASE,
 )
-FAREWELL = re.compile(
+FAREWELL = lazy(
     r"^(?:(?:ok(?:ay)?|alright|thanks?|thx|ty|cheers|cool)[\s,!]+)?(?:bye(?:\s+bye)?|goodbye|good\s*night|"
     r"see\s+(?:you|ya|u)(?:\s+(?:later|soon|around))?|cya|take\s+care|farewell|ttyl|"
     r"talk\s+(?:to\s+you\s+)?later|catch\s+you\s+later|gotta\s+go|that'?s\s+all(?:\s+for\s+now)?|"
@@ -203,11 +202,11 @@ INTENTS = (
     ),
 )
 INTENT_PATTERNS = tuple(
-    (intent, re.compile(rf"^(?:{pattern})(?:\s+(?:please|pls|plz|thanks|thx))?[\s!.?,]*$", re.I))
+    (intent, lazy(rf"^(?:{pattern})(?:\s+(?:please|pls|plz|thanks|thx))?[\s!.?,]*$", re.I))
     for intent, pattern in INTENTS
 )
 # Clauses about the writer, not questions: "I'm a teacher from Canada".
-REMARK = re.compile(
+REMARK = lazy(
     r"^(?:(?:so|and|well|ok|okay|but|also|oh|anyway)[\s,]+)*(?:i\s*'?\s*m|i\s+am|im|i\s*'?\s*ve|i\s+have|i\s+was|i\s+had|i\s+will|i\s+(?:just\s+)?"
     r"(?:graduated|studied|study|live|work|teach|coach|grew|read|heard|finished|got|sent|"
     r"applied|love|like|play|did)|my\s+\w+|sorry|quick\s+(?:q|question|one)|just\s+"
@@ -217,30 +216,30 @@ REMARK = re.compile(
     re.IGNORECASE,
 )
 # A clause that only sets up the next: "If I'm rejected, can I reapply?" (a remark).
-SUBORDINATE = re.compile(
+SUBORDINATE = lazy(
     r"^(?:if|when|once|after|before|since|because|although|though|unless|as\s+soon\s+as|"
     r"in\s+case|now\s+that|assuming)\b",
     re.IGNORECASE,
 )
 # Interjections trailing a question: "what even is it lol", "how do I apply pls".
-TRAILING_FILLER = re.compile(
+TRAILING_FILLER = lazy(
     r"(?:[\s,]+(?:lol|lmao|haha+|hehe|x+|xd|pls|plz|please|thx|thanks|ty|tbh|btw|rn|ok|okay|"
     r"eh|huh|right|thank\s+you))+[\s!?.]*$",
     re.IGNORECASE,
 )
 # Clauses that carry nothing at all: "Please,", "so", "anyway".
-FILLER_ONLY = re.compile(
+FILLER_ONLY = lazy(
     r"^(?:please|pls|plz|so|well|um+|uh+|hmm+|also|and|but|btw|anyway|like|x+|ps|"
     r"quick\s+q(?:uestion)?|question|one\s+more\s+thing)[\s,.!?:]*$",
     re.IGNORECASE,
 )
 # Question words inside a remark start its question: "I'm Canadian who do I contact".
-EMBEDDED_QUESTION = re.compile(
+EMBEDDED_QUESTION = lazy(
     rf"(?<!\bto\s)(?<!\bof\s)\b(?:{QUESTION_WORDS}|(?:can|could|do|does|is|are)\s+(?:i|you|u|they|cirs?|alts?))\b",
     re.IGNORECASE,
 )
 # Polite wrappers around a question: "can you tell me", "I'd like to know".
-LEAD_IN = re.compile(
+LEAD_IN = lazy(
     r"^(?:(?:please|pls|plz|kindly)\s+)?(?:(?:can|could|would)\s+(?:you|u)\s+(?:please\s+)?"
     r"(?:tell|explain(?:\s+to)?|let)\s+(?:me\s+)?(?:know\s+)?|tell\s+me\s+|i\s+(?:want|wanted|would\s+"
     r"like|'?d\s+like)\s+(?:to\s+)?know\s+|i\s+was\s+wondering\s+|i\s+wonder\s+|do\s+you\s+know\s+"
@@ -313,7 +312,7 @@ def read_message(text: str) -> Message:
     )
 
 
-def social_kind(clause: str) -> re.Pattern[str] | None:
+def social_kind(clause: str) -> LazyPattern | None:
     """FAREWELL, THANKS or GREETING when every comma-separated piece is small talk.
 
     "thank you so much, that really helped" is thanks; "ok, bye" a farewell.

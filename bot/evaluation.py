@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bot.answers import Snapshot
 from bot.matcher import Match, Outcome
-from bot.understanding import Context, Kind, Understanding, understand
+
+if TYPE_CHECKING:
+    from bot.answers import Snapshot
+    from bot.understanding import Context, Understanding
 
 
 class QuestionSetError(ValueError):
@@ -178,13 +180,16 @@ def answered_topic(match: Match) -> str | None:
 
 def understood_topic(understanding: Understanding) -> str | None:
     """The topic the bot answers with: only a confident ANSWER counts."""
-    if understanding.kind is Kind.ANSWER and understanding.topics:
+    if understanding.kind == "answer" and understanding.topics:
         return understanding.topics[0]
     return None
 
 
 def evaluate(snapshot: Snapshot, items: list[LabelledQuestion] | list[Conversation]) -> Report:
     """Ask every question (every conversation turn, in order) and tally the answers."""
+    # Here rather than at the top: the CLI imports this module for every command.
+    from bot.understanding import understand
+
     report = Report()
     for item in items:
         if isinstance(item, Conversation):

@@ -18,7 +18,6 @@ positions.sea) make that term a family (cir, alt, sea).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,6 +25,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from bot.answers import Snapshot
+from bot.lazyre import lazy
 from bot.matcher import Matcher, Outcome
 from bot.text import DO_FORMS, QUESTION_TERMS, QUESTION_WORDS, STOPWORDS, normalise_tokens, words
 
@@ -249,28 +249,28 @@ def lexicon(snapshot: Snapshot) -> Lexicon:
 
 # -- readings of a follow-up -------------------------------------------------------
 
-LEAD = re.compile(
+LEAD = lazy(
     r"^(?:(?:and|so|ok|okay|oh|then|also|but|well|right|cool|great|alright|wow|hmm+|ah+|nice)"
     r"\b[\s,!.]*)+",
 )
-ABOUT = re.compile(
+ABOUT = lazy(
     r"^(?:(?:what|how)\s+about|what\s+of|same\s+(?:for|with)|(?:and\s+)?(?:for|with|regarding|re)"
     r"|tell\s+me\s+(?:more\s+)?about|more\s+(?:on|about))\b\s*"
 )
-CORRECTION = re.compile(
+CORRECTION = lazy(
     r"^(?:no+|nope|nah|not\s+that(?:\s+one)?|wrong(?:\s+one)?|sorry|that'?s\s+not\s+(?:it|what\s+"
     r"i\s+(?:asked|meant|wanted)))\b[\s,.!]*(?:i\s+(?:meant|mean|was\s+asking|asked|wanted)"
     r"(?:\s+(?:about|for|to\s+know))?\b\s*)?|^i\s+(?:meant|mean|was\s+asking)(?:\s+(?:about|for))?"
     r"\b\s*"
 )
-SEQUENCE = re.compile(
+SEQUENCE = lazy(
     r"\b(?:after\s+(?:that|this|it|which)|and\s+then|then\s+what|what\s*(?:s|is)?\s+next"
     r"|what\s+comes?\s+(?:next|after)|what\s+happens\s+(?:next|after|then)|next\s+(?:step|stage)"
     r"|afterwards|and\s+next|what\s+now|then\s*\??$)"
 )
-BEFORE = re.compile(r"\b(?:before\s+(?:that|this|it)|what\s+comes\s+before|previous\s+step)\b")
+BEFORE = lazy(r"\b(?:before\s+(?:that|this|it)|what\s+comes\s+before|previous\s+step)\b")
 # "what happens after the interview", "what's next once I've applied": a stage named.
-AFTER_STAGE = re.compile(
+AFTER_STAGE = lazy(
     r"\b(?:what\s*(?:s|is)?\s+(?:happens|comes|next|now)|next\s+step|then\s+what|what\s+do\s+i\s+do)"
     r"\b.*?\b(after|once|following|before)\s+((?:\w+\s+){0,2}\w+)"
     r"|\b(after|once|following|before)\s+((?:\w+\s+){0,2}\w+).*\b(?:what\s*(?:s|is)?\s+next"
@@ -283,7 +283,7 @@ PRONOUNS = frozenset(
 )
 SINGULAR = frozenset({"it", "its"})
 # "which one involves translating?" after CIR and ALT: a choice between a family's members.
-CHOICE = re.compile(
+CHOICE = lazy(
     r"\bwhich\s+(?:one|of\s+(?:the\s+)?(?:two|three|them|these|those|both)|position|role|job)\b"
 )
 # Words that make a clause a question rather than a subject named: "where's the interview".

@@ -26,6 +26,7 @@ from bot.timeparse import (
     parse_local_datetime,
     parse_zone,
 )
+from bot.yamlload import FastSafeLoader
 
 MAX_ANSWER_LENGTH = 4096
 TOPIC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$")
@@ -252,7 +253,7 @@ class _Loader:
             self.problem_at(Location(path, 0), f"cannot read file: {error}")
             return None
         try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
+            return yaml.compose(text, Loader=FastSafeLoader)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 0

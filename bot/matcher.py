@@ -44,9 +44,14 @@ FUZZY_WEIGHT = 0.15
 TOPIC_COVERAGE = 0.5
 UNKNOWN_FACTOR = 1.0
 # The lexical score the candidate search first hopes FUZZY_CANDIDATES phrasings
-# reach; below MIN_BOUND it reads every posting (see candidates()).
+# reach (see candidates()). Phrasings scoring under MIN_BOUND are never read: they
+# would move a topic's score by under a point, and finding them could mean
+# reading every posting of "jet" for a question in another language.
 FIRST_BOUND = 0.4
+BOUND_STEP = 0.5
 MIN_BOUND = 0.02
+# Up to this many scores, sorting them all is faster than a heap in Python.
+SORT_LIMIT = 256
 
 
 class Outcome(StrEnum):
@@ -83,6 +88,15 @@ def inverse_topic_frequency(topic_terms: list[frozenset[str]]) -> dict[str, floa
             frequency[term] += 1
     count = max(len(topic_terms), 1)
     return {term: math.log(1 + count / n) for term, n in frequency.items()}
+
+
+def largest(items: Iterable[tuple[int, float]], count: int) -> list[tuple[int, float]]:
+    """The ``count`` highest-scored items: a C sort for the usual few dozen, a heap beyond."""
+    pairs = list(items)
+    if len(pairs) <= SORT_LIMIT:
+        pairs.sort(key=itemgetter(1), reverse=True)
+        return pairs[:count]
+    return heapq.nlargest(count, pairs, key=itemgetter(1))
 
 
 class Matcher:
@@ -171,18 +185,27 @@ class Matcher:
         if not lexical:
             return []
         query_text = " ".join(sorted(terms))[:FUZZY_TEXT_LIMIT]
+        top = largest(lexical.items(), FUZZY_CANDIDATES)
+        # A phrasing this far under its topic's best cannot overtake it on fuzz.
+        leads: dict[int, float] = {}
+        for number, lexical_score in top:
+            topic = self.phrasings[number].topic
+            leads[topic] = max(leads.get(topic, 0.0), lexical_score)
+        reach = FUZZY_WEIGHT / (1 - FUZZY_WEIGHT)
         best: dict[int, float] = {}
-        top = heapq.nlargest(FUZZY_CANDIDATES, lexical.items(), key=itemgetter(1))
         for number, lexical_score in top:
             phrasing = self.phrasings[number]
+            if lexical_score + reach < leads[phrasing.topic]:
+                continue
             # Both texts are sorted terms already: this is token_sort_ratio.
             fuzzy = fuzz.ratio(query_text, phrasing.text) / 100
             score = (1 - FUZZY_WEIGHT) * lexical_score + FUZZY_WEIGHT * fuzzy
             if score > best.get(phrasing.topic, -1.0):
                 best[phrasing.topic] = score
+        weights = {t: self.term_weight(t) for t in terms}
         ranked = []
         for index, phrasing_score in best.items():
-            covered = sum(self.term_weight(t) for t in terms & self.topic_terms[index])
+            covered = sum(map(weights.__getitem__, terms & self.topic_terms[index]))
             topic_score = (covered / query_weight) ** QUERY_EXPONENT
             score = 100 * ((1 - TOPIC_COVERAGE) * phrasing_score + TOPIC_COVERAGE * topic_score)
             ranked.append((self.topics[index], round(score, 1)))
@@ -200,7 +223,7 @@ class Matcher:
         search lowers b until FUZZY_CANDIDATES phrasings reach it, reading each
         term's postings only inside its window: common terms ("jet", "what")
         cost a slice, not their whole postings, and the result is the same as
-        scoring every phrasing.
+        scoring every phrasing (of those scoring at least MIN_BOUND).
         """
         known = sorted(((self.weights[t], t) for t in terms if t in self.weights), reverse=True)
         if not known:
@@ -217,24 +240,21 @@ class Matcher:
             for i, (_, term) in enumerate(known):
                 if floor > rest[i]:
                     break
-                high = (
-                    bisect_right(self.phrasing_weights, rest[i] ** 2 / floor)
-                    if bound
-                    else len(self.phrasings)
-                )
+                high = bisect_right(self.phrasing_weights, rest[i] ** 2 / floor)
                 self.read_postings(
                     term, low, high, scanned[i], (query_weights, query_weight), lexical
                 )
                 scanned[i] = (low, high)
-            if not bound or sum(map(bound.__le__, lexical.values())) >= FUZZY_CANDIDATES:
+            if bound <= MIN_BOUND or sum(map(bound.__le__, lexical.values())) >= FUZZY_CANDIDATES:
                 return lexical
-            # Phrasings already scored that many times over are a floor the true
-            # FUZZY_CANDIDATES-th best cannot be under: reading every window for it
-            # is sure to end the search.
-            if len(lexical) >= FUZZY_CANDIDATES:
-                bound = heapq.nlargest(FUZZY_CANDIDATES, lexical.values())[-1]
-            else:
-                bound = bound / 4 if bound > MIN_BOUND else 0.0
+            # Step down, but never below a floor already proven: the FUZZY_CANDIDATES-th
+            # best score found so far, which the true one cannot be under.
+            floor_score = (
+                largest(((n, s) for n, s in lexical.items()), FUZZY_CANDIDATES)[-1][1]
+                if len(lexical) >= FUZZY_CANDIDATES
+                else 0.0
+            )
+            bound = max(floor_score, bound * BOUND_STEP, MIN_BOUND)
 
     def read_postings(
         self,
@@ -250,6 +270,9 @@ class Matcher:
         ``query``: the weights of the question's known terms, and its whole weight.
         """
         query_weights, query_weight = query
+        query_terms = query_weights.keys()
+        weight_of = query_weights.__getitem__
+        phrasings = self.phrasings
         postings = self.postings.get(term, [])
         ranges = ((low, high),) if done == (0, 0) else ((low, done[0]), (done[1], high))
         for start, stop in ranges:
@@ -258,8 +281,8 @@ class Matcher:
             for number in postings[bisect_left(postings, start) : bisect_left(postings, stop)]:
                 if number in lexical:
                     continue
-                phrasing = self.phrasings[number]
-                shared = sum(map(query_weights.__getitem__, phrasing.terms & query_weights.keys()))
+                phrasing = phrasings[number]
+                shared = sum(map(weight_of, query_terms & phrasing.terms))
                 lexical[number] = (shared / query_weight) ** QUERY_EXPONENT * (
                     shared / phrasing.weight
                 ) ** PHRASING_EXPONENT

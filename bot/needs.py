@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
+from bot.lazyre import LazyPattern, lazy
 from bot.text import normalise_tokens, words
 
 
@@ -68,11 +69,11 @@ COUNT_STOP = frozenset(
 PEOPLE = frozenset("people person persons participants participant jets jet members ppl".split())
 
 
-def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+def _any(*patterns: str) -> LazyPattern:
+    return lazy("|".join(f"(?:{p})" for p in patterns))
 
 
-QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
+QUESTION_PATTERNS: tuple[tuple[Need, str, LazyPattern], ...] = (
     (
         Need.AMOUNT,
         "",
@@ -97,19 +98,17 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
             rf"\b{MONTH}\b",
         ),
     ),
-    (Need.DATE, YEAR, re.compile(r"\b(?:what|which) year\b")),
+    (Need.DATE, YEAR, lazy(r"\b(?:what|which) year\b")),
     # A year relative to today: no fixed text can know which it is.
     (
         Need.DATE,
         CURRENT,
-        re.compile(
-            r"\b(?:this|next|coming|upcoming|current) (?:year|cycle|intake|round|season)\b"
-        ),
+        lazy(r"\b(?:this|next|coming|upcoming|current) (?:year|cycle|intake|round|season)\b"),
     ),
     (
         Need.DATE,
         WHEN,
-        re.compile(
+        lazy(
             # "when" asking, not joining: "when did it start", not "when I apply".
             r"(?:^|\b(?:and|so|but|ok|then|exactly|just|since|til|until)\s+)when\b|\bwhen\s*$"
             r"|\bwhen (?:do|does|did|is|are|was|were|will|would|can|could|should|s|exactly)\b"
@@ -119,7 +118,7 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
     (
         Need.TIME,
         "",
-        re.compile(
+        lazy(
             r"\b(?:what|which|at what) time\b(?! of (?:the )?year)|\btimetable\b|\bschedules?\b"
             r"|\bo ?clock\b"
         ),
@@ -153,16 +152,16 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
     (
         Need.PHONE,
         "",
-        re.compile(
+        lazy(
             r"\b(?:phone|telephone|tel|hotline|fax|whatsapp|mobile number|contact number)\b"
             r"|\bcall (?:them|clair|the embassy|the consulate|you|someone|somebody)\b"
         ),
     ),
-    (Need.EMAIL, "", re.compile(r"\be ?mails?\b")),
+    (Need.EMAIL, "", lazy(r"\be ?mails?\b")),
     (
         Need.ADDRESS,
         "",
-        re.compile(
+        lazy(
             r"(?<!mail )\baddress(?:es)?\b|\bpost ?code\b|\bzip ?code\b|\bpostal code\b"
             r"|\b(?:where is|wheres|location of) (?:the )?(?:japanese )?(?:embassy|consulate|"
             r"clair|office)\b(?! (?:interview|hold))"
@@ -171,7 +170,7 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
     (
         Need.LIST,
         "names",
-        re.compile(
+        lazy(
             r"\b(?:which|what|list(?: of)?|name)(?: \w+)? (?:countries|nations|nationalities|"
             r"cities|prefectures|states|universities|sports|languages|subjects)\b"
         ),
@@ -179,7 +178,7 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
     (
         Need.LIST,
         "",
-        re.compile(
+        lazy(
             r"\blist (?:all|every|the)\b|\bname (?:all|every)\b|\bwhat are all the\b|\bfull list\b"
         ),
     ),
@@ -187,7 +186,7 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, re.Pattern[str]], ...] = (
 # What the knowledge base itself says it does not know: "The official information
 # doesn't describe the interview's format or content." A question about that detail
 # is not met by the answer, however well its subject matches.
-DISCLAIMER = re.compile(
+DISCLAIMER = lazy(
     r"(?:doesn'?t|does not|do not|don'?t) (?:say|describe|explain|give|mention|cover|state|list)"
     r"([^.;]*)",
     re.IGNORECASE,
@@ -195,7 +194,7 @@ DISCLAIMER = re.compile(
 DETAIL_KINDS = {
     # what happens at/in something: its content, format, criteria
     "content": (
-        re.compile(
+        lazy(
             r"\bwhat (?:happens|goes on|do they do) (?:at|during|in|on)\b|\bformat\b"
             r"|\bwhat \w+ (?:is|are) (?:the )?\w+ like\b|\bwhat (?:is|are|will) (?:the |my )?\w+ "
             r"(?:be )?like\b|\bwhat (?:kind of |sort of |type of )?questions\b"
@@ -208,16 +207,16 @@ DETAIL_KINDS = {
     ),
     # how to do something: apply, join, sign up
     "method": (
-        re.compile(
+        lazy(
             r"\bhow (?:do|can|would|should|to|does one|do you) (?:i |we |people |one |you )?"
             r"(?:apply|sign up|register|get in|join|become|be selected|get selected)\b"
         ),
         ("recruited", "apply", "application", "way to"),
     ),
 }
-HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bwhat size\b")
-YEAR_IN_TEXT = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
-NUMBER_IN_TEXT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]*\d)(?![a-z])")
+HOW_MANY = lazy(r"\bhow many\b|\bnumber of\b|\bhow (?:big|large)\b|\bwhat size\b")
+YEAR_IN_TEXT = lazy(r"\b(?:1[89]\d\d|20\d\d)\b")
+NUMBER_IN_TEXT = lazy(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]*\d)(?![a-z])")
 
 
 def question_text(text: str) -> str:
@@ -284,47 +283,45 @@ class Facts:
 
 
 ANSWER_PATTERNS = {
-    "dated": re.compile(
+    "dated": lazy(
         rf"\b(?:{'|'.join(m.capitalize() for m in MONTHS.split())}|May)\b"
         r"|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}/\d{1,2}\b"
     ),
-    "ordered": re.compile(
+    "ordered": lazy(
         r"\b(?:after|once|before|then|next|first|following|until|later|afterwards)\b",
         re.IGNORECASE,
     ),
-    "clock": re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.IGNORECASE),
-    "amount": re.compile(
+    "clock": lazy(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.IGNORECASE),
+    "amount": lazy(
         r"[$\u00a3\u20ac\u00a5]\s?\d|\d[\d,.]*\s?(?:yen|dollars?|euros?|pounds?|usd|jpy|gbp)\b",
         re.IGNORECASE,
     ),
-    "duration": re.compile(
+    "duration": lazy(
         rf"\b(?:\d+|one|{NUMBER_WORDS.replace(' ', '|')}|a|an)[\s-](?:{TIME_UNITS})\b",
         re.IGNORECASE,
     ),
-    "rate": re.compile(
+    "rate": lazy(
         r"%|\bper\s?cent\b|\b(?:per|each|every) (?:year|month|week|day)\b|\bannually\b"
         r"|\b\d+ (?:in|out of) \d+\b",
         re.IGNORECASE,
     ),
-    "phone": re.compile(
-        r"\+\d[\d\s().-]{7,}\d|\(\d{2,4}\)\s?\d|\b\d{2,4}[-.\s]\d{3,4}[-.\s]\d{3,4}\b"
-    ),
-    "address": re.compile(
+    "phone": lazy(r"\+\d[\d\s().-]{7,}\d|\(\d{2,4}\)\s?\d|\b\d{2,4}[-.\s]\d{3,4}[-.\s]\d{3,4}\b"),
+    "address": lazy(
         r"\b\d+\s+\w+(?:\s\w+)?\s(?:Street|St|Road|Rd|Avenue|Ave|Lane|Boulevard|Blvd)\b"
         r"|\b(?:postcode|zip code)\b|\u3012"
     ),
-    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    "listed": re.compile(r"^\s*(?:\u2022|-|\*|\d+[.)])\s|\w+, \w+,? (?:and|or) \w+", re.MULTILINE),
-    "names": re.compile(r"\b[A-Z][a-z]+(?:, [A-Z][a-z]+)+,? (?:and|or) [A-Z][a-z]+"),
+    "email": lazy(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "listed": lazy(r"^\s*(?:\u2022|-|\*|\d+[.)])\s|\w+, \w+,? (?:and|or) \w+", re.MULTILINE),
+    "names": lazy(r"\b[A-Z][a-z]+(?:, [A-Z][a-z]+)+,? (?:and|or) [A-Z][a-z]+"),
 }
-COUNTED = re.compile(
+COUNTED = lazy(
     rf"(?<![\w,])(\d[\d,]*|{NUMBER_WORDS.replace(' ', '|')})\s+"
     r"([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,2})",
     re.IGNORECASE,
 )
 # A line introducing a list of the thing it names: "The steps, in order:" (but not
 # "Where CIRs are placed:", which lists places).
-HEADING = re.compile(
+HEADING = lazy(
     r"^(?!\s*(?:where|when|how|why|who|what)\b)([^\n]*):\s*\n\s*(?:\u2022|-|\*|\d+[.)])",
     re.MULTILINE | re.IGNORECASE,
 )

@@ -280,6 +280,7 @@ class Analyzer:
         self.repairable = tuple(sorted(w for w in clean if len(w) >= 4 and w.isalpha()))
         self.known = frozenset(w for text in vocabulary for w in words(text)) | clean
         self.repairs: dict[str, str | None] = {}
+        self.windows: dict[tuple[int, int], tuple[str, ...]] = {}
 
     def repair(self, word: str) -> str | None:
         """The knowledge-base word a misspelt one stands for, if there is exactly one close."""
@@ -302,13 +303,28 @@ class Analyzer:
     def closest(self, word: str) -> str | None:
         limit = 1 if len(word) <= 6 else 2
         found = process.extractOne(
-            word, self.repairable, scorer=Levenshtein.distance, score_cutoff=limit
+            word, self.of_length(len(word), limit), scorer=Levenshtein.distance, score_cutoff=limit
         )
         if found is not None:
             return str(found[0])
         # Transposed letters ("interveiw") cost two edits but read as one slip.
-        close = process.extractOne(word, self.repairable, scorer=fuzz.ratio, score_cutoff=88)
+        # fuzz.ratio is at most 2 * shorter / (sum of lengths): 88 needs close lengths.
+        spread = max(d for d in range(len(word)) if 200 * len(word) >= 88 * (2 * len(word) + d))
+        close = process.extractOne(
+            word, self.of_length(len(word), spread), scorer=fuzz.ratio, score_cutoff=88
+        )
         return str(close[0]) if close else None
+
+    def of_length(self, length: int, spread: int) -> tuple[str, ...]:
+        """The repair targets within ``spread`` letters of a length, in the usual order.
+
+        Words further apart in length cannot be within the edit limit, so leaving
+        them out changes no result and saves most of the comparisons.
+        """
+        key = (length, spread)
+        if key not in self.windows:
+            self.windows[key] = tuple(w for w in self.repairable if abs(len(w) - length) <= spread)
+        return self.windows[key]
 
     def analyse(self, text: str) -> Analysis:
         names = proper_nouns(text)

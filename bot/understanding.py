@@ -19,7 +19,6 @@ returned context. The steps, each in its own module:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cached_property
@@ -36,15 +35,14 @@ from bot.followup import (
     readings,
 )
 from bot.knowledge import Topic
+from bot.lazyre import lazy
 from bot.matcher import AMBIGUITY_MARGIN, MAX_SUGGESTIONS, Match, Outcome
 from bot.needs import Ask, Need, asked, unmet
 from bot.text import QUESTION_TERMS
 
 # "what's your name", "who made you": about the bot, when nothing else is named.
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
-REQUEST = re.compile(
-    r"^(?:please\s+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(?!be\b|help\b)\w+"
-)
+REQUEST = lazy(r"^(?:please\s+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(?!be\b|help\b)\w+")
 # How far under the best a topic may score and still answer because its text
 # holds what the question asks for and the best one's does not.
 RIVAL_MARGIN = 10.0
@@ -119,7 +117,7 @@ def understand(text: str, context: Context | None, snapshot: Snapshot) -> Unders
     if not questions:
         return _small_talk(message, context, lex)
     focus = context or _remark_focus(message, lex)
-    parts = []
+    parts: list[Part] = []
     for index, question in enumerate(questions):
         introduced = introduced_subject(question, lex)
         if introduced is not None and index + 1 < len(questions):
