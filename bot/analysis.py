@@ -294,7 +294,11 @@ def read_message(text: str) -> Message:
             greeting = True
         elif (found := clause_intent(rest)) is not None:
             intent = intent or found
-        elif REMARK.match(rest) or (SUBORDINATE.match(rest) and not rest.endswith("?")):
+        elif (
+            REMARK.match(rest)
+            or (SUBORDINATE.match(rest) and not rest.endswith("?"))
+            or exclaimed(rest)
+        ):
             # "I'm a teacher from Canada", "If I'm rejected,": context for the question.
             question = embedded_question(rest)
             remarks.append(rest if question is None else rest[: len(rest) - len(question)])
@@ -331,6 +335,11 @@ def social_kind(clause: str) -> LazyPattern | None:
         if kind in kinds:
             return kind
     return None
+
+
+def exclaimed(clause: str) -> bool:
+    """An exclamation that asks nothing: "got accepted!!", "so excited!"."""
+    return clause.rstrip().endswith("!") and not is_question_like(clause)
 
 
 def clause_intent(clause: str) -> Intent | None:

@@ -191,3 +191,13 @@ def test_clauses_break_at_emoji_and_dashes() -> None:
         "what is JET",
         "and who runs it?",
     ]
+
+
+@pytest.mark.parametrize(
+    "text", ["got accepted!! how do I learn my town?", "so excited! how do I apply?"]
+)
+def test_an_exclamation_that_asks_nothing_is_a_remark(text: str) -> None:
+    message = read_message(text)
+    assert len(message.questions) == 1
+    assert len(message.remarks) == 1
+    assert message.questions[0].startswith("how do I")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,26 @@ def test_shipped_conversations_load(shipped_kb: KnowledgeBase) -> None:
     items = load_question_set(Path(__file__).parent / "data" / "conversations.yaml")
     assert items
     assert all(isinstance(item, Conversation) for item in items)
+
+
+def test_kb_eval_json_and_turn_floor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    conversations = tmp_path / "conversations.yaml"
+    conversations.write_text(
+        "- turns:\n"
+        '    - {q: "what does a CIR do", topic: duties.cir}\n'
+        '    - {q: "and ALTs?", topic: duties.alt}\n'
+        '    - {q: "how much do they earn?", topic: null}\n'
+        "- turns:\n"
+        '    - {q: "hi", topic: null}\n'
+        '    - {q: "what is an ALT?", topic: duties.cir}\n',
+        encoding="utf-8",
+    )
+    assert main(["kb", "eval", str(conversations), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["turns"], figures["turn_count"], figures["count"]) == (0.8, 5, 5)
+    assert figures["fallback"] == 1.0
+    assert main(["kb", "eval", str(conversations), "--min-turns", "0.9"]) == 1
+    assert "turns 80.0% < 90.0%" in capsys.readouterr().err
+    assert main(["kb", "eval", str(conversations), "--min-turns", "0.8"]) == 0

@@ -32,10 +32,12 @@ def report_for(snapshot: Snapshot, name: str) -> Report:
 @pytest.mark.parametrize(
     ("name", "top1", "fallback"),
     [
-        ("heldout-questions.yaml", 0.92, 0.88),
-        ("heldout-questions-2.yaml", 0.85, 0.86),
-        ("dev-questions.yaml", 0.95, 0.95),
-        ("dev-questions-2.yaml", 0.80, 0.95),
+        ("heldout-questions.yaml", 0.93, 0.96),
+        ("heldout-questions-2.yaml", 0.87, 0.97),
+        ("heldout-questions-3.yaml", 0.90, 0.96),
+        # The targets; out of scope, no public question may be answered.
+        ("dev-questions.yaml", 0.95, 1.0),
+        ("dev-questions-2.yaml", 0.90, 1.0),
     ],
 )
 def test_question_set_floor(snapshot: Snapshot, name: str, top1: float, fallback: float) -> None:
@@ -46,10 +48,14 @@ def test_question_set_floor(snapshot: Snapshot, name: str, top1: float, fallback
     )
 
 
-def test_conversation_floor(snapshot: Snapshot) -> None:
-    report = report_for(snapshot, "conversations.yaml")
+@pytest.mark.parametrize(
+    ("name", "turns"), [("conversations.yaml", 0.95), ("heldout-conversations-3.yaml", 0.90)]
+)
+def test_conversation_floor(snapshot: Snapshot, name: str, turns: float) -> None:
+    report = report_for(snapshot, name)
     assert report.turn_rate is not None
-    assert report.turn_rate >= 0.90, f"turns {report.turn_rate:.1%} < 90%"
+    assert report.turn_rate >= turns, f"turns {report.turn_rate:.1%} < {turns:.0%}"
+    assert report.fallback_rate == 1.0, "an out-of-scope follow-up was answered"
 
 
 def test_no_two_topics_share_a_phrasing_once_analysed(snapshot: Snapshot) -> None:
