@@ -25,17 +25,11 @@ from functools import cached_property
 
 from bot.analysis import Intent, Message, detect_language, read_message
 from bot.answers import Snapshot
-from bot.followup import (
-    Context,
-    Lexicon,
-    Reading,
-    introduced_subject,
-    lexicon,
-    plain,
-    readings,
-)
+from bot.context import Context
+from bot.followup import Reading, introduced_subject, plain, readings
 from bot.knowledge import Topic
 from bot.lazyre import lazy
+from bot.lexicon import Lexicon, lexicon
 from bot.matcher import AMBIGUITY_MARGIN, MAX_SUGGESTIONS, Match, Outcome
 from bot.needs import Ask, Need, asked, unmet
 from bot.text import QUESTION_TERMS
@@ -47,6 +41,7 @@ REQUEST = lazy(r"^(?:please\s+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(
 # holds what the question asks for and the best one's does not.
 RIVAL_MARGIN = 10.0
 Scored = tuple[Topic, float]
+MAX_QUESTIONS = 4
 # A direct match this sure is not overridden by a step the question names.
 STRONG_SCORE = 90.0
 
@@ -118,6 +113,8 @@ def understand(text: str, context: Context | None, snapshot: Snapshot) -> Unders
         return _small_talk(message, context, lex)
     focus = context or _remark_focus(message, lex)
     parts: list[Part] = []
+    # A message of hundreds of clauses is not a question; the first few decide.
+    questions = questions[:MAX_QUESTIONS]
     for index, question in enumerate(questions):
         introduced = introduced_subject(question, lex)
         if introduced is not None and index + 1 < len(questions):

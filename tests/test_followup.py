@@ -6,8 +6,10 @@ from typing import Any
 import pytest
 
 from bot.answers import Snapshot
-from bot.followup import Context, Lexicon, lexicon, readings, replace_term
+from bot.context import Context
+from bot.followup import readings, replace_term
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.lexicon import Lexicon, lexicon
 from tests.conftest import WriteKb, minimal_kb_files
 
 

@@ -5,6 +5,7 @@ import pytest
 from bot.answers import Snapshot
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.understanding import (
+    MAX_QUESTIONS,
     Context,
     Intent,
     Kind,
@@ -345,3 +346,11 @@ def test_any_text_gives_a_well_formed_understanding(snapshot: Snapshot, text: st
         assert understanding.topics
     if understanding.kind in (Kind.SUGGEST, Kind.PARTIAL):
         assert understanding.suggestions
+
+
+def test_only_the_first_questions_of_a_long_message_are_read(snapshot: Snapshot) -> None:
+    text = ("what is a CIR and what does an ALT do? " * 120)[:4096]
+    understanding = understand(text, None, snapshot)
+    assert understanding.kind is Kind.ANSWER
+    assert understanding.topics == ("positions.cir", "duties.alt")
+    assert len(understanding.parts) == MAX_QUESTIONS
