@@ -78,7 +78,7 @@ class Part:
     match: Match
     suggestions: tuple[str, ...] = ()
     missing: tuple[Need, ...] = ()
-    how: str = "direct"  # direct, swap, pronoun, sequence, correction
+    how: str = "direct"  # direct, swap, pronoun, merge, choice, sequence, after, correction, bot
 
 
 @dataclass(frozen=True, slots=True)
