@@ -215,6 +215,10 @@ REMARK = lazy(
     r"|^[^?]*\bhere$",
     re.IGNORECASE,
 )
+FIRST_PERSON = lazy(
+    r"^(?:(?:so|and|well|but|also|oh|anyway)[\s,]+)*(?:i|i'?m|i'?ve|i'?d|i'?ll|my|me)\b",
+    re.IGNORECASE,
+)
 # A clause that only sets up the next: "If I'm rejected, can I reapply?" (a remark).
 SUBORDINATE = lazy(
     r"^(?:if|when|once|after|before|since|because|although|though|unless|as\s+soon\s+as|"
@@ -298,6 +302,7 @@ def read_message(text: str) -> Message:
             REMARK.match(rest)
             or (SUBORDINATE.match(rest) and not rest.endswith("?"))
             or exclaimed(rest)
+            or about_the_writer(rest)
         ):
             # "I'm a teacher from Canada", "If I'm rejected,": context for the question.
             question = embedded_question(rest)
@@ -335,6 +340,11 @@ def social_kind(clause: str) -> LazyPattern | None:
         if kind in kinds:
             return kind
     return None
+
+
+def about_the_writer(clause: str) -> bool:
+    """A first-person statement: "I speak some Japanese so I'm tempted by CIR"."""
+    return bool(FIRST_PERSON.match(clause)) and not clause.rstrip().endswith("?")
 
 
 def exclaimed(clause: str) -> bool:

@@ -118,9 +118,10 @@ def readings(text: str, context: Context | None, lex: Lexicon) -> list[Reading]:
     subject = context.subject or lex.topic_subject(context.topic)
     if own is None and subject and not (terms - ELLIPTIC_TERMS):
         found.append(Reading(f"{stripped} {subject}", "merge"))
-    elif own is None and not context.topic:
+    if not context.topic and (own is None or substituted is not None):
         # The writer's own words around it say what it is about: "my careers centre
-        # mentioned JET, who do I talk to?" (before reading "they" as one word of it).
+        # mentioned JET, who do I talk to?", "I have no teaching qualification -
+        # would that be a problem?" (before reading "that" as one word of them).
         found.insert(0, Reading(f"{plain(context.question)} {stripped}", "merge"))
     return [*found, direct]
 

@@ -144,8 +144,8 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, LazyPattern], ...] = (
             r"selected|chosen|successful)|success|acceptance|selection)\b",
             r"\bhow likely\b|\bhow competitive\b|\bhow often\b|\bannually\b|\byearly\b",
             # "do alternates usually end up getting a place": how likely an outcome is.
-            r"\b(?:usually|normally|typically|often|generally|mostly|ever) (?:end up|get|gets|"
-            r"make it|succeed|become|manage)\b",
+            r"\b(?:usually|normally|typically|often|generally|mostly) (?:end up|get (?:in|a place|"
+            r"accepted|selected|chosen|upgraded)|make it|succeed|manage)\b",
             r"\bhow many\b.*\b(?:each|every|per|a) (?:year|month|week|day|cycle|round)\b",
         ),
     ),

@@ -193,6 +193,10 @@ class _Question:
             return choice
         for reading in (r for r in found if r.how != "choice"):
             match = self.decide(reading)
+            if reading.how != "direct" and reading.topic is None and self.specific(reading):
+                # "how much do CIRs earn?" then "and ALTs?": the pay question about
+                # ALTs, never what an ALT is.
+                return reading, match
             if reading.how == "after":
                 direct = self.decide(found[-1])
                 if direct.outcome is Outcome.ANSWER and direct.score >= STRONG_SCORE:
@@ -203,6 +207,12 @@ class _Question:
                 best = (reading, match)
         assert best is not None  # readings() always ends with the direct one
         return best
+
+    def specific(self, reading: Reading) -> bool:
+        """Whether a reading asks for something the checks below may find missing."""
+        return bool(
+            asked(reading.text) or self.lex.out_of_scope & self.matcher.terms(reading.text)
+        )
 
     def best_choice(self, found: list[Reading]) -> tuple[Reading, Match] | None:
         """Of "which one ..." read with each member, the one the knowledge base answers best."""

@@ -201,3 +201,10 @@ def test_an_exclamation_that_asks_nothing_is_a_remark(text: str) -> None:
     assert len(message.questions) == 1
     assert len(message.remarks) == 1
     assert message.questions[0].startswith("how do I")
+
+
+def test_a_first_person_statement_is_a_remark() -> None:
+    message = read_message("I speak decent Japanese so I'm tempted by CIR - can I apply for both?")
+    assert message.questions == ("can I apply for both?",)
+    assert message.remarks == ("I speak decent Japanese so I'm tempted by CIR",)
+    assert read_message("I want to know if ALTs work in public schools?").questions

@@ -133,3 +133,15 @@ def test_answers_that_hold_what_is_asked(matcher: Matcher, text: str, need: Need
     ask = Ask(need, "names") if need is Need.LIST else Ask(need)
     assert unmet([ask], text, matcher.terms) == ()
     assert unmet([ask], "Nothing of the kind here.", matcher.terms) == (need,)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("do alternates usually end up getting a place", [Need.RATE]),
+        ("do CIRs ever get placed at universities", []),
+        ("do ALTs usually get their own desk", []),
+    ],
+)
+def test_likelihood_questions(text: str, expected: list[Need]) -> None:
+    assert needs(text) == expected

@@ -354,3 +354,17 @@ def test_only_the_first_questions_of_a_long_message_are_read(snapshot: Snapshot)
     assert understanding.kind is Kind.ANSWER
     assert understanding.topics == ("positions.cir", "duties.alt")
     assert len(understanding.parts) == MAX_QUESTIONS
+
+
+def test_a_pay_question_stays_one_when_the_subject_changes(snapshot: Snapshot) -> None:
+    understanding = ask(snapshot, "how much do CIRs earn?", "and ALTs?")
+    assert understanding.kind is Kind.PARTIAL
+    assert understanding.missing == (Need.AMOUNT,)
+    assert understanding.suggestions[0] == "positions.alt"
+
+
+def test_what_the_writer_said_before_that_is_part_of_the_question(snapshot: Snapshot) -> None:
+    text = "I'd love to do JET but I have no teaching degree - would that be a problem for an ALT?"
+    assert understand(text, None, snapshot).kind in (Kind.PARTIAL, Kind.FALLBACK)
+    text = "I speak some Japanese so I'm tempted by CIR. Can I apply for both roles?"
+    assert answered(understand(text, None, snapshot)) == "positions.apply-both"
