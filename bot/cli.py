@@ -24,7 +24,7 @@ from bot.cli_db import (
     with_memory_store,
 )
 from bot.config import ConfigError, Settings, load_settings
-from bot.evaluation import QuestionSetError, evaluate, format_report, load_questions
+from bot.evaluation import QuestionSetError, evaluate, format_report, load_question_set
 from bot.knowledge import KnowledgeBaseError, check_knowledge
 from bot.replies.staff import unanswered_yaml
 from bot.store import Store, StoreError, probe_sqlite
@@ -139,16 +139,21 @@ def cmd_kb_eval(command: Command) -> int:
     args = command.args
     snapshot = load_answers(command.settings).current
     try:
-        questions = load_questions(Path(args.questions))
+        items = load_question_set(Path(args.questions))
     except QuestionSetError as error:
         raise CommandError(str(error)) from error
-    report = evaluate(snapshot.matcher, questions)
-    print(format_report(report))
-    below = []
-    if args.min_top1 is not None and report.top1_rate < args.min_top1:
-        below.append(f"top-1 {report.top1_rate:.1%} < {args.min_top1:.1%}")
-    if args.min_fallback is not None and report.fallback_rate < args.min_fallback:
-        below.append(f"fallback {report.fallback_rate:.1%} < {args.min_fallback:.1%}")
+    report = evaluate(snapshot, items)
+    print(json.dumps(report.figures()) if args.json else format_report(report))
+    floors: list[tuple[str, float | None, float | None]] = [
+        ("top-1", report.top1_rate, args.min_top1),
+        ("fallback", report.fallback_rate, args.min_fallback),
+    ]
+    floors += [("turns", report.turn_rate, args.min_turns)]
+    below = [
+        f"{name} {rate:.1%} < {floor:.1%}"
+        for name, rate, floor in floors
+        if floor is not None and rate is not None and rate < floor
+    ]
     if below:
         print(f"below the floor: {'; '.join(below)}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -200,12 +205,14 @@ def parser() -> argparse.ArgumentParser:
         help="knowledge directory (default: $JETBOT_KNOWLEDGE or ./knowledge)",
     )
     check.set_defaults(func=cmd_kb_check)
-    ev = kb_commands.add_parser("eval", help="score the matcher on a labelled question file")
-    ev.add_argument("questions", help="YAML list of {q, topic}")
+    ev = kb_commands.add_parser("eval", help="score the bot on a labelled question file")
+    ev.add_argument("questions", help="YAML list of {q, topic[, cat]} or of {turns: [{q, topic}]}")
     ev.add_argument("--min-top1", type=float, help="fail (exit 1) below this in-scope top-1 rate")
     ev.add_argument(
         "--min-fallback", type=float, help="fail (exit 1) below this out-of-scope fallback rate"
     )
+    ev.add_argument("--min-turns", type=float, help="fail (exit 1) below this turn accuracy")
+    ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     ev.set_defaults(func=cmd_kb_eval)
     un = kb_commands.add_parser(
         "unanswered", help="the most frequent unanswered questions, as a {q, topic: null} list"

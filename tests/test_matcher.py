@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot.knowledge import KnowledgeBase, Topic, load_knowledge
-from bot.matcher import MAX_SUGGESTIONS, Match, Matcher, Outcome
+from bot.matcher import FUZZY_CANDIDATES, MAX_SUGGESTIONS, MIN_BOUND, Match, Matcher, Outcome
 from tests.conftest import WriteKb, minimal_kb_files
 
 HELDOUT = Path(__file__).parent / "data" / "heldout-questions.yaml"
@@ -225,3 +225,38 @@ def test_minimal_kb_answers_its_own_questions(write_kb: WriteKb) -> None:
             match = matcher.match(question)
             assert match.topic is not None, question
             assert match.topic.id == topic_.id
+
+
+def brute_force_lexical(matcher: Matcher, terms: frozenset[str]) -> list[float]:
+    """Every phrasing's lexical score, the slow obvious way, best first."""
+    query_weight = sum(matcher.term_weight(t) for t in terms)
+    scores = []
+    for phrasing in matcher.phrasings:
+        shared = sum(matcher.weights[t] for t in phrasing.terms & terms)
+        score = (shared / query_weight) * (shared / phrasing.weight)
+        if score >= MIN_BOUND:
+            scores.append(score)
+    return sorted(scores, reverse=True)
+
+
+def test_candidate_search_finds_the_same_best_phrasings_as_scoring_all(matcher: Matcher) -> None:
+    questions = [item["q"] for item in yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))]
+    checked = 0
+    for question in questions:
+        terms = matcher.terms(question)
+        if not terms:
+            continue
+        query_weight = sum(matcher.term_weight(t) for t in terms)
+        found = sorted(matcher.candidates(terms, query_weight).values(), reverse=True)
+        found = [score for score in found if score >= MIN_BOUND]
+        expected = brute_force_lexical(matcher, terms)[:FUZZY_CANDIDATES]
+        assert found[: len(expected)] == pytest.approx(expected), question
+        checked += 1
+    assert checked > 200
+
+
+def test_phrasings_are_numbered_by_weight(matcher: Matcher) -> None:
+    weights = [phrasing.weight for phrasing in matcher.phrasings]
+    assert weights == sorted(weights)
+    for postings in matcher.postings.values():
+        assert postings == sorted(postings)

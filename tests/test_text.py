@@ -4,7 +4,15 @@ import re
 
 import pytest
 
-from bot.text import Analyzer, question_sentences, simplify, words
+from bot.text import (
+    Analyzer,
+    EnglishWords,
+    english_words,
+    normalise_tokens,
+    question_sentences,
+    simplify,
+    words,
+)
 
 SYNONYMS = {
     "alt": ["assistant language teacher", "assistant language teachers"],
@@ -156,3 +164,71 @@ def test_question_sentences(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize("text", ["what does an ALT do?", "", "hello", "I love Japan."])
 def test_question_sentences_empty_for_a_single_sentence(text: str) -> None:
     assert question_sentences(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("wat r the steps", ["what", "are", "the", "steps"]),
+        (
+            "can u tell me how 2 apply pls",
+            ["can", "you", "tell", "me", "how", "to", "apply", "please"],
+        ),
+        ("alt n cir", ["alt", "and", "cir"]),
+        ("wht is it b4 i go", ["what", "is", "it", "before", "i", "go"]),
+        (
+            "were do the interviews take place",
+            ["where", "do", "the", "interviews", "take", "place"],
+        ),
+        ("ppl on jet in its first yr", ["people", "on", "jet", "in", "its", "first", "year"]),
+    ],
+)
+def test_texting_forms_are_read_as_words(text: str, expected: list[str]) -> None:
+    assert normalise_tokens(words(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2 SEAs are on the programme", "4 countries in 1987", "they were there", "we were told"],
+)
+def test_numbers_and_ordinary_words_are_not_texting_forms(text: str) -> None:
+    assert normalise_tokens(words(text)) == words(text)
+
+
+def test_texting_forms_meet_the_full_forms(analyzer: Analyzer) -> None:
+    assert terms(analyzer, "wat does a cir do") == terms(analyzer, "what does a CIR do")
+    assert terms(analyzer, "how 2 contact the embassy") == terms(
+        analyzer, "how to contact the embassy"
+    )
+
+
+def test_do_before_a_question_word_is_the_main_verb(analyzer: Analyzer) -> None:
+    assert "do" in terms(analyzer, "cir job do what")
+
+
+SORTED_WORDS = b'{\n"a": 10,\n"apple": 5,\n"contract": 7,\n"zoo": 1,\n"z\xc3\xbcrich": 2\n}'
+
+
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [
+        ("a", True),
+        ("apple", True),
+        ("contract", True),
+        ("zoo", True),
+        ("zürich", True),
+        ("contact", False),
+        ("", False),
+        ("zzz", False),
+        ("aa", False),
+    ],
+)
+def test_english_words_binary_search(word: str, known: bool) -> None:
+    assert (word in EnglishWords(SORTED_WORDS)) is known
+
+
+@pytest.mark.parametrize(
+    ("word", "known"), [("contract", True), ("interview", True), ("interveiw", False)]
+)
+def test_shipped_english_word_list(word: str, known: bool) -> None:
+    assert (word in english_words()) is known

@@ -12,6 +12,7 @@ import yaml
 from rapidfuzz import process
 
 from bot.knowledge.model import Location
+from bot.yamlload import FastSafeLoader
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ class NodeReader:
             self.problem_at(Location(path, 0), f"cannot read file: {error}")
             return None
         try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
+            return yaml.compose(text, Loader=FastSafeLoader)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 0
