@@ -111,15 +111,30 @@ def cmd_ask(command: Command) -> int:
 
     async def ask_each(store: Store) -> None:
         asker = Asker(answers, store)
-        for question in questions:
-            if args.question is None and not question.strip():
+        for line in questions:
+            if args.question is None and not line.strip():
                 continue
-            asked = await asker.ask(question)
+            question, chat = read_line(line)
+            asked = await asker.ask(question, chat)
             print(format_result(asked.as_json(), args.json), flush=True)
 
-    # The question log of a one-off command is of no use to anyone: kept in memory.
+    # The conversations of a one-off command are of no use afterwards: kept in memory.
     asyncio.run(with_memory_store(ask_each))
     return EXIT_OK
+
+
+def read_line(line: str) -> tuple[str, str | None]:
+    """A question and its chat: ``{"chat": "7", "q": "and ALTs?"}`` carries a conversation
+    on with the earlier lines of the same chat; a plain line stands on its own."""
+    if line.lstrip().startswith("{"):
+        try:
+            data = json.loads(line)
+        except ValueError:
+            return line, None
+        if isinstance(data, dict) and isinstance(data.get("q"), str):
+            chat = data.get("chat")
+            return data["q"], None if chat is None else str(chat)
+    return line, None
 
 
 def cmd_kb_check(command: Command) -> int:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 CONTEXT_FIELDS = ("topic", "question", "subject", "position", "stage")
+# Silence after which "and ALTs?" no longer refers to what was said before.
+MEMORY = timedelta(minutes=30)
 MAX_CONTEXT_TEXT = 300
 
 

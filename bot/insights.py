@@ -18,6 +18,7 @@ from bot.knowledge import normalise_phrasing
 from bot.matcher import Match, Outcome
 from bot.store import QuestionRecord, Store
 from bot.text import QUESTION_WORDS, STOPWORDS, stem, words
+from bot.understanding import Understanding
 
 SIMILAR = 80  # rapidfuzz token_set_ratio at or above which two wordings are one question
 UNANSWERED = (Outcome.SUGGEST, Outcome.FALLBACK)
@@ -40,6 +41,24 @@ def question_record(question: str, match: Match, now: datetime) -> QuestionRecor
         outcome=match.outcome.value,
         topic=topic.id if topic else None,
         score=match.score,
+        text=question[:MAX_QUESTION_TEXT] if keep else None,
+    )
+
+
+# What the bot could not answer from the knowledge base: worth a staff member's look.
+UNANSWERED_KINDS = ("suggest", "fallback", "partial", "not_english")
+
+
+def understood_record(question: str, understood: Understanding, now: datetime) -> QuestionRecord:
+    """What is kept of a message: always the outcome, the text only if unanswered."""
+    topic = understood.topics[0] if understood.topics else understood.best_guess
+    question = printable(question)
+    keep = understood.kind.value in UNANSWERED_KINDS and question
+    return QuestionRecord(
+        asked_at=now,
+        outcome=understood.kind.value,
+        topic=topic,
+        score=understood.score,
         text=question[:MAX_QUESTION_TEXT] if keep else None,
     )
 

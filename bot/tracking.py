@@ -66,6 +66,7 @@ class MyData:
     reminders: list[Reminder]
     deliveries: dict[str, int]
     default_zone: ZoneInfo
+    conversation: str | None = None  # the remembered context, as stored (JSON)
 
 
 class Tracker:
@@ -224,11 +225,13 @@ class Tracker:
 
     async def my_data(self, user_id: int) -> MyData:
         """Everything stored about the user: their row, every reminder, deliveries."""
+        remembered = await self.store.load_context(str(user_id))
         return MyData(
             await self.store.get_user(user_id),
             await self.store.user_reminders(user_id, statuses=tuple(Status)),
             await self.store.user_deliveries(user_id),
             self.default_zone,
+            remembered[0] if remembered else None,
         )
 
     async def forget(self, user_id: int) -> bool:

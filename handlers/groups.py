@@ -60,7 +60,7 @@ async def group_question(update: Update, context: BotContext) -> None:
     question = without_mention(message.text, context.bot.username)
     if not question:
         return
-    asked = await context.services.asker.ask(question)
+    asked = await context.services.asker.ask(question, str(message.chat_id))
     await send(message, asked.reply)
 
 

@@ -18,7 +18,7 @@ async def question(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    asked = await context.services.asker.ask(message.text)
+    asked = await context.services.asker.ask(message.text, str(message.chat_id))
     await send(message, asked.reply)
 
 
@@ -27,7 +27,8 @@ async def answer_topic(update: Update, context: BotContext) -> None:
     if (press := await pressed(update, AnswerTopic)) is None:
         return
     query, chosen = press
-    reply = context.services.asker.answer_topic(chosen.topic)
+    chat = str(query.message.chat.id) if query.message is not None else None
+    reply = await context.services.asker.answer_topic(chosen.topic, chat)
     if reply is None:
         await query.answer(GONE)
         return

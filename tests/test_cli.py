@@ -126,3 +126,31 @@ def test_chat_reads_stdin_and_answers() -> None:
     assert "Applying for both CIR and ALT" in result.stdout
     assert "not both" in result.stdout
     assert "[1]" in result.stdout, "follow-up buttons are numbered"
+
+
+def test_ask_json_lines_carry_a_conversation_per_chat(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [
+        '{"chat": "a", "q": "what does a CIR do"}',
+        '{"chat": "b", "q": "what is an ALT"}',
+        '{"chat": "a", "q": "and ALTs?"}',
+        '{"chat": 7, "q": "how much does a CIR earn?"}',
+        "and ALTs?",
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["ask", "--json"]) == 0
+    results = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in results][:3] == [
+        "what does a CIR do",
+        "what is an ALT",
+        "and ALTs?",
+    ]
+    assert [r["topic"] for r in results[:3]] == ["duties.cir", "positions.alt", "duties.alt"]
+    partial = results[3]
+    assert (partial["outcome"], partial["topic"], partial["suggestions"]) == (
+        "partial",
+        None,
+        ["positions.cir"],
+    )
+    assert results[4]["topic"] != "duties.alt", "a plain line stands on its own"

@@ -18,6 +18,7 @@ STAFF_COMMANDS = (
     ("broadcast", "/broadcast <stage|all> <text>: announce, after a preview"),
 )
 MAX_PROBLEMS_SHOWN = 15
+ALWAYS_SHOWN = ("answer", "suggest", "fallback", "smalltalk")
 
 
 def staff_help() -> str:
@@ -34,9 +35,12 @@ def format_stats(s: Stats) -> str:
     asked = sum(s.outcomes_7d.values())
     outcomes = (
         ("answer", "answered"),
+        ("partial", "partly answered"),
         ("suggest", "did you mean"),
         ("fallback", "fallback"),
         ("smalltalk", "small talk"),
+        ("intent", "help and the like"),
+        ("not_english", "not in English"),
     )
     votes = ", ".join(f"{t} {share(up, up + down)} of {up + down}" for t, up, down in s.votes)
     reminders = ", ".join(
@@ -49,7 +53,11 @@ def format_stats(s: Stats) -> str:
         "Users per stage: " + (", ".join(f"{stage} {n}" for stage, n in s.per_stage) or "-"),
         f"Questions: {s.questions_24h} in 24 h, {s.questions_7d} in 7 days",
         "Last 7 days: "
-        + ", ".join(f"{label} {share(s.outcomes_7d.get(k, 0), asked)}" for k, label in outcomes),
+        + ", ".join(
+            f"{label} {share(s.outcomes_7d.get(k, 0), asked)}"
+            for k, label in outcomes
+            if k in ALWAYS_SHOWN or s.outcomes_7d.get(k)
+        ),
         "Top topics (7 days): "
         + (", ".join(f"{topic} {n}" for topic, n in s.top_topics_7d) or "-"),
         "Helpful votes: " + (votes or "-"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.clock import show
+from bot.context import MEMORY, Context
 from bot.knowledge import KnowledgeBase
 from bot.replies import Reply, button, note
 from bot.replies.buttons import CancelReminder, DoneReminder, Forget, SetStage, SnoozeReminder
@@ -140,8 +142,25 @@ def mydata_reply(data: MyData) -> Reply:
     if deliveries:
         counts = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(deliveries.items()))
         lines.append(f"• Announcements sent or due to you: {counts}")
+    if data.conversation is not None:
+        lines.append(conversation_line(data.conversation))
     lines += ["", "Delete all of it with /forget."]
     return Reply("\n".join(lines))
+
+
+def conversation_line(stored: str) -> str:
+    """What the conversation memory holds, in words."""
+    minutes = int(MEMORY.total_seconds() // 60)
+    context = Context.from_dict(json.loads(stored)) if stored.startswith("{") else None
+    what = (
+        f"your last question, “{escape(context.question)}”, about {escape(context.topic)}"
+        if context is not None and context.topic
+        else "what we last talked about"
+    )
+    return (
+        f"• Our conversation, so that I understand follow-ups like “and ALTs?”: {what} "
+        f"(forgotten after {minutes} minutes of silence)"
+    )
 
 
 def forget_confirm() -> Reply:

@@ -25,3 +25,16 @@ async def test_forget_deletes_after_confirmation_only(app: BotApp, chat: Chat) -
     await chat.press("fg:yes")
     assert await services.store.user_reminders(USER) == []
     assert "deleted everything" in chat.telegram.last()["text"]
+
+
+async def test_the_conversation_memory_is_shown_and_forgotten(app: BotApp, chat: Chat) -> None:
+    services = app.bot_data.services
+    assert services is not None
+    await chat.say("what does a CIR do")
+    await services.recorder.queue.join()
+    [data] = await chat.say("/mydata")
+    assert "Our conversation" in data
+    assert "what does a cir do" in data.casefold()
+    await chat.say("/forget")
+    await chat.press("fg:yes")
+    assert await services.store.load_context(str(USER)) is None

@@ -57,3 +57,12 @@ async def test_forged_votes_are_ignored(app: BotApp, chat: Chat) -> None:
     services = app.bot_data.services
     assert services is not None
     assert (await services.store.stats(services.clock())).votes == []
+
+
+async def test_what_do_they_do_after_a_position(app: BotApp, chat: Chat) -> None:
+    await chat.say("what is a CIR?")
+    services = app.bot_data.services
+    assert services is not None
+    await services.recorder.queue.join()
+    [reply] = await chat.say("what do they do?")
+    assert plain(reply).startswith("What a CIR does")
