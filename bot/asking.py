@@ -8,6 +8,7 @@ forgotten after a while of silence, or with /forget.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,6 +55,10 @@ class Asked:
         }
 
 
+# A sick database may take seconds to answer; a reply does not wait that long.
+RECALL_PATIENCE = 0.5
+
+
 class Asker:
     def __init__(
         self,
@@ -85,9 +90,9 @@ class Asker:
     async def recall(self, chat: str) -> Context | None:
         """What was said in the chat within the last MEMORY; None if nothing, or unknown."""
         try:
-            stored = await self.store.load_context(chat)
-        except StoreUnavailable:
-            return None  # answer without the memory rather than not at all
+            stored = await asyncio.wait_for(self.store.load_context(chat), RECALL_PATIENCE)
+        except (StoreUnavailable, TimeoutError):
+            return None  # answer without the memory rather than late, or not at all
         if stored is None or self.clock() - stored[1] > MEMORY:
             return None
         try:

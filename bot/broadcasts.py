@@ -26,6 +26,8 @@ USAGE = "write /broadcast <stage|all> <text>, e.g. /broadcast interview Good luc
 def parse(args: str, kb: KnowledgeBase) -> tuple[str | None, str]:
     """``<stage|all> <text>`` -> (stage id or None for everyone, text)."""
     target, _, text = args.strip().partition(" ")
+    # Line breaks stay; other control characters (a null byte, say) do not.
+    text = "".join(c if c.isprintable() or c == "\n" else " " for c in text)
     target, text = target.lower(), text.strip()
     if not target or not text:
         raise InputError(USAGE)

@@ -30,6 +30,9 @@ from bot.replies.staff import unanswered_yaml
 from bot.store import Store, StoreError, probe_sqlite
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# However broken a knowledge base, its check stays readable.
+MAX_PROBLEMS_PRINTED = 100
+MAX_PROBLEM_LENGTH = 500
 T = TypeVar("T")
 
 
@@ -141,8 +144,10 @@ def cmd_kb_check(command: Command) -> int:
     args, settings = command.args, command.settings
     directory = Path(args.directory) if args.directory else settings.knowledge
     problems = check_knowledge(directory)
-    for problem in problems:
-        print(problem)
+    for problem in problems[:MAX_PROBLEMS_PRINTED]:
+        print(" ".join(str(problem).split())[:MAX_PROBLEM_LENGTH])  # one line each
+    if len(problems) > MAX_PROBLEMS_PRINTED:
+        print(f"… and {len(problems) - MAX_PROBLEMS_PRINTED} more")
     if problems:
         print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -122,7 +122,12 @@ class Pusher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
             self.task = None
-        released = await self.store.release(self.worker)
+        try:
+            released = await self.store.release(self.worker)
+        except Exception as error:
+            # Its claims go back by themselves once its heartbeat is stale.
+            logger.warning("Could not hand back claims on stop (%s)", error)
+            return
         if released:
             logger.info("Handed back %d unsent reminder(s) on stop", released)
 

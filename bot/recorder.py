@@ -59,9 +59,7 @@ class Recorder:
             try:
                 await job()
             except StoreUnavailable as error:
-                self.trouble(
-                    "refused", f"The database refuses writes ({error}); dropped %d record(s)"
-                )
+                self.trouble("refused", "The database refuses writes (%s)", error)
             except Exception:
                 self.dropped += 1
                 self.log.exception(

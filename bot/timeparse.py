@@ -130,7 +130,9 @@ def parse_local_datetime(date_text: str, time_text: str, zone: ZoneInfo) -> date
 
 
 def check_text(text: str) -> str:
-    cleaned = text.strip()
+    """A reminder's text as it will be stored and sent: control characters (a null
+    byte, say) become spaces."""
+    cleaned = "".join(c if c.isprintable() or c == "\n" else " " for c in text).strip()
     if not cleaned:
         raise InputError(f"what should I remind you of? e.g. {REMIND_EXAMPLE}")
     if len(cleaned) > MAX_TEXT_LENGTH:

@@ -535,3 +535,9 @@ def test_absurd_times_are_a_one_line_error_not_an_overflow(args: str) -> None:
     with pytest.raises(InputError) as error:
         parse_remind(args, NOW, ZoneInfo("America/New_York"))
     assert "\n" not in str(error.value)
+
+
+def test_control_characters_never_reach_a_stored_reminder() -> None:
+    due, text, _ = parse_remind("in 2 hours Bring\x00 pass\x07port", NOW, LONDON)
+    assert text == "Bring  pass port"
+    assert due == NOW + timedelta(hours=2)

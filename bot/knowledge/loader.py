@@ -11,6 +11,7 @@ from bot.knowledge.schedule import ScheduleReader
 from bot.knowledge.topics import MESSAGE_KEYS, TopicReader
 
 TOP_LEVEL_KEYS = ("topics", "stages", "messages", "synonyms", "announcements")
+MAX_FILES = 200
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
@@ -29,8 +30,29 @@ def check_knowledge(directory: Path | str) -> list[Problem]:
 
 
 def knowledge_files(directory: Path) -> list[Path]:
-    """The YAML files of a knowledge directory, in a stable order."""
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The YAML files of a knowledge directory, in a stable order.
+
+    A link that leads out of the directory is not one of them: it could make the
+    bot read and repeat any file on the machine.
+    """
+    inside = directory.resolve()
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.suffix in (".yaml", ".yml") and p.is_file() and p.resolve().is_relative_to(inside)
+    )
+
+
+def outside_links(directory: Path) -> list[Path]:
+    """YAML files that are links to somewhere outside the directory (refused)."""
+    inside = directory.resolve()
+    return sorted(
+        p
+        for p in directory.rglob("*")
+        if p.suffix in (".yaml", ".yml")
+        and p.is_symlink()
+        and not p.resolve().is_relative_to(inside)
+    )
 
 
 class Loader(TopicReader, ScheduleReader):
@@ -45,6 +67,16 @@ class Loader(TopicReader, ScheduleReader):
                 [Problem(Location(self.directory, 0), "knowledge directory not found")]
             )
         files = knowledge_files(self.directory)
+        for link in outside_links(self.directory):
+            self.problem_at(
+                Location(link, 0), "a link to a file outside the knowledge directory; not read"
+            )
+        if len(files) > MAX_FILES:
+            self.problem_at(
+                Location(self.directory, 0),
+                f"{len(files)} files; a knowledge base has at most {MAX_FILES}",
+            )
+            files = files[:MAX_FILES]
         if not files:
             self.problem_at(Location(self.directory, 0), "no .yaml files in knowledge directory")
         for path in files:

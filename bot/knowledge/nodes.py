@@ -48,6 +48,29 @@ def suggest(word: str, choices: tuple[str, ...]) -> str:
     return f" (did you mean '{best[0]}'?)" if best else ""
 
 
+MAX_FILE_BYTES = 1 << 20
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def reused_node(root: yaml.Node) -> yaml.Node | None:
+    """A node that appears twice in the tree (an alias), if any; each node is seen once."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+    return None
+
+
 class NodeReader:
     """Reads nodes of one file at a time and collects every problem it meets."""
 
@@ -70,20 +93,34 @@ class NodeReader:
 
     def read_file(self, path: Path) -> yaml.Node | None:
         try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.problem_at(
+                    Location(path, 0),
+                    f"file is {size:,} bytes; knowledge files are at most {MAX_FILE_BYTES:,}",
+                )
+                return None
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             self.problem_at(Location(path, 0), f"cannot read file: {error}")
             return None
         try:
-            return yaml.compose(text, Loader=FastSafeLoader)
+            root: yaml.Node | None = yaml.compose(text, Loader=FastSafeLoader)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line = mark.line + 1 if mark else 0
             reason = error.problem or error.context or "invalid YAML"
             self.problem_at(Location(path, line), f"YAML syntax error: {reason}")
+            return None
         except yaml.YAMLError as error:
-            self.problem_at(Location(path, 0), f"YAML error: {error}")
-        return None
+            self.problem_at(Location(path, 0), f"YAML error: {one_line(str(error))}")
+            return None
+        if root is not None and (repeated := reused_node(root)) is not None:
+            # An alias repeats a node wherever it is used: a few lines can stand for
+            # millions of phrasings. Knowledge files write everything out.
+            self.problem(repeated, "YAML anchors and aliases (&name, *name) are not allowed here")
+            return None
+        return root
 
     def mapping(
         self, node: yaml.Node, what: str, allowed: tuple[str, ...]

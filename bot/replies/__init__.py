@@ -39,19 +39,39 @@ def plain(text: str) -> str:
     return html.unescape(TAG.sub("", text))
 
 
+def visible_length(text: str) -> int:
+    """What Telegram counts against its limit: the shown text, in UTF-16 code units."""
+    return len(plain(text).encode("utf-16-le")) // 2
+
+
+def fitting_prefix(text: str, limit: int) -> int:
+    """The length of the longest start of ``text`` whose shown text fits in ``limit``."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if visible_length(text[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return max(low, 1)
+
+
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Split a long message into parts within limit, at a paragraph, line or word boundary.
 
-    Never cuts inside an HTML entity or tag, since Telegram rejects a part whose
-    markup does not parse.
+    The limit is on the text as shown (``&amp;`` is one character, a tag none), so
+    an answer full of escaped characters is not cut into more messages than it
+    needs. Never cuts inside an HTML entity or tag, since Telegram rejects a part
+    whose markup does not parse.
     """
     parts: list[str] = []
     rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
+    while visible_length(rest) > limit:
+        size = fitting_prefix(rest, limit)
+        window = rest[:size]
         cut = next(
-            (c for c in (window.rfind(sep) for sep in ("\n\n", "\n", " ")) if c >= limit // 2),
-            limit,
+            (c for c in (window.rfind(sep) for sep in ("\n\n", "\n", " ")) if c >= size // 2),
+            size,
         )
         for opener, closer in (("&", ";"), ("<", ">")):
             start = window.rfind(opener, 0, cut)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,7 +16,9 @@ import aiosqlite
 
 from bot.store.db import SQLITE, Connection, Row, StoreError, StoreUnavailable
 
-BEGIN_RETRIES = 12  # about a second and a half, on top of the busy timeout
+# How long a write waits for another process's lock before giving up: long enough
+# for a checkpoint or a backup step, short enough that nobody waits on a stuck lock.
+LOCK_PATIENCE = 2.0
 MEMORY = ":memory:"
 
 
@@ -68,8 +71,8 @@ class SqliteDatabase:
             "journal_mode = WAL",
             "synchronous = NORMAL",
             "foreign_keys = ON",
-            # Short: a locked database must not hold an answer for long.
-            "busy_timeout = 1000",
+            # Short: each attempt waits this long in SQLite; begin() bounds the total.
+            "busy_timeout = 250",
         ):
             # Closed at once: an unfinished statement would hold a read snapshot open.
             async with db.execute(f"PRAGMA {pragma}"):
@@ -162,15 +165,15 @@ class SqliteDatabase:
         SQLite's busy timeout covers most waits, but in WAL mode some conflicts
         between connections are reported at once as "database is locked".
         """
+        deadline = time.monotonic() + LOCK_PATIENCE
         delay = 0.005
-        for _ in range(BEGIN_RETRIES):
+        while True:
             try:
                 await self.db.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
+                busy = "locked" in str(error) or "busy" in str(error)
+                if not busy or time.monotonic() + delay > deadline:
                     raise StoreUnavailable(f"{self.location}: {error}") from error
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.25)
-        with self.unavailable():
-            await self.db.execute("BEGIN IMMEDIATE")

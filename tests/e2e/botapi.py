@@ -501,6 +501,27 @@ class BotApiServer:
         self.queue_update({"message": message})
         return int(message["message_id"])
 
+    def group_message(
+        self, chat_id: int, user_id: int, text: str, *, reply_to: int | None = None
+    ) -> int:
+        """Queue a text message from `user_id` in the group `chat_id` (negative)."""
+        message = self._new_message(chat_id, self._user(user_id, "Test"), text=text)
+        entities = []
+        for match in re.finditer(r"(?<!\w)(/\w+(?:@\w+)?|@\w+)", text):
+            kind = "bot_command" if match[0].startswith("/") else "mention"
+            if kind == "bot_command" and match.start() != 0:
+                continue
+            start = _utf16_len(text[: match.start()])
+            entities.append({"type": kind, "offset": start, "length": _utf16_len(match[0])})
+        if entities:
+            message["entities"] = entities
+        if reply_to is not None:
+            target = self.message(chat_id, reply_to)
+            if target is not None:
+                message["reply_to_message"] = target
+        self.queue_update({"message": message})
+        return int(message["message_id"])
+
     def user_sticker(self, user_id: int, *, first_name: str = "Test") -> int:
         sticker = {
             "file_id": f"sticker-{user_id}",

@@ -6,7 +6,7 @@ import pytest
 
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.matcher import Match, Outcome
-from bot.replies import MESSAGE_LIMIT, Button, split_text
+from bot.replies import MESSAGE_LIMIT, Button, split_text, visible_length
 from bot.replies.buttons import BrowseTopic
 from bot.replies.questions import (
     DID_YOU_MEAN,
@@ -65,8 +65,14 @@ def test_split_text_short_text_is_one_part(text: str) -> None:
 )
 def test_split_text_parts_fit_the_limit(text: str, limit: int) -> None:
     parts = split_text(text, limit)
-    assert all(0 < len(part) <= limit for part in parts)
+    assert all(0 < visible_length(part) <= limit for part in parts)
     assert re.sub(r"\s+", "", "".join(parts)) == re.sub(r"\s+", "", text)
+
+
+def test_split_text_counts_what_telegram_shows() -> None:
+    """Escaped characters count once: a listing full of them is not cut needlessly."""
+    assert len(split_text("&amp;" * 3000)) == 1
+    assert len(split_text("🎌" * 2500)) == 2, "an emoji is two UTF-16 units"
 
 
 def test_split_text_at_paragraphs() -> None:
@@ -103,7 +109,7 @@ def test_split_text_never_cuts_an_entity(limit: int, prefix: str) -> None:
 
 def test_split_text_backs_off_to_the_start_of_an_entity() -> None:
     text = "x" * 10 + " " + "y" * 85 + "&amp;" + "z" * 10
-    assert split_text(text, 100) == ["x" * 10 + " " + "y" * 85, "&amp;" + "z" * 10]
+    assert split_text(text, 97) == ["x" * 10 + " " + "y" * 85, "&amp;" + "z" * 10]
 
 
 def test_split_text_never_cuts_inside_a_tag() -> None:
