@@ -1,6 +1,6 @@
 """The one sending budget every message passes: replies, reminders, broadcasts, notices.
 
-- at most ``rate`` sends in any second (Telegram allows about 30; 28 leaves room
+- at most ``rate`` sends in any second (Telegram allows about 30; 27 leaves room
   for network jitter), evenly spaced on a grid of 1/rate seconds, so a burst of
   waiting messages goes out at the paced rate rather than all at once;
 - at most one send a second to any one chat;
@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from enum import IntEnum
 from typing import Protocol
@@ -26,7 +27,7 @@ from bot.store import Store
 
 logger = logging.getLogger(__name__)
 
-RATE = 28
+RATE = 27
 # Several processes booking one grid add their timing jitter to each other's:
 # a little more margin keeps their sum under Telegram's limit too.
 SHARED_RATE = 26
@@ -66,6 +67,10 @@ class LocalBudget:
         self.next_at = 0.0  # the next free slot on the grid
         self.paused_until = 0.0
         self.chat_next: dict[int, float] = {}
+        # When sends really went: a busy event loop can wake several late sends at
+        # once, and the grid alone would then let them go bunched together.
+        self.window = rate
+        self.started: deque[float] = deque()
 
     async def acquire(self, chat_id: int | None, priority: Priority) -> None:
         if chat_id is not None:
@@ -80,6 +85,7 @@ class LocalBudget:
                 break
             # A flood wait began while this send waited and covers its slot: book
             # again, after the wait, so that waiting sends resume one slot apart.
+        await self.within_window()
         if chat_id is not None:
             # The chat's next turn counts from when this send really goes.
             self.chat_next[chat_id] = max(self.chat_next.get(chat_id, 0.0), slot + self.per_chat)
@@ -100,6 +106,17 @@ class LocalBudget:
         slot = max(self.next_at, now)
         self.next_at = slot + self.spacing
         return slot
+
+    async def within_window(self) -> None:
+        """Never more than ``window`` real sends in any second, whatever the lateness."""
+        while True:
+            now = self.clock()
+            while self.started and self.started[0] <= now - 1.0:
+                self.started.popleft()
+            if len(self.started) < self.window:
+                self.started.append(now)
+                return
+            await asyncio.sleep(self.started[0] + 1.0 - now)
 
     async def pause(self, seconds: float) -> None:
         self.paused_until = max(self.paused_until, self.clock() + seconds)
@@ -138,6 +155,7 @@ class SharedBudget:
             return
         self.failing_since = None
         await asyncio.sleep(wait)
+        await self.fallback.within_window()
 
     async def pause(self, seconds: float) -> None:
         await self.fallback.pause(seconds)
