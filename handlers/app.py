@@ -14,7 +14,6 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest
 
-import handlers
 from bot.answers import Answers
 from bot.clock import Clock, utc_now
 from bot.config import Secret, Settings, require_token
@@ -22,6 +21,7 @@ from bot.instances import AlreadyPolling
 from bot.replies.staff import STAFF_COMMANDS
 from bot.sending import Budget
 from bot.services import Services
+from handlers import wiring
 from handlers.context import CONTEXT_TYPES, BotApp
 from handlers.limiter import BudgetLimiter
 from handlers.processor import PerChatProcessor
@@ -77,7 +77,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request).updater(None)
     application: BotApp = builder.build()
-    handlers.register(application)
+    wiring.register(application)
     return application
 
 
@@ -100,7 +100,7 @@ async def close_services(application: BotApp) -> None:
 
 async def register_commands(bot: ExtBot[Any], staff_ids: frozenset[int]) -> None:
     """The command menu in Telegram's clients; staff see theirs too. Failures only log."""
-    public = [BotCommand(name, description) for name, description in handlers.COMMANDS]
+    public = [BotCommand(name, description) for name, description in wiring.COMMANDS]
     try:
         await bot.set_my_commands(public)
     except TelegramError as error:

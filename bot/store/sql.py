@@ -10,7 +10,6 @@ from bot.store.db import Database
 from bot.store.instances import InstanceQueries
 from bot.store.migrations import migrate, schema_version
 from bot.store.outbox import OutboxQueries
-from bot.store.postgres import PostgresDatabase
 from bot.store.reminders import ReminderQueries
 from bot.store.sqlite import SqliteDatabase
 from bot.store.staff import StaffQueries
@@ -72,6 +71,9 @@ async def open_sqlite(path: Path | str) -> SqlStore:
 
 async def open_postgres(url: str) -> SqlStore:
     """Connect to and upgrade a PostgreSQL database (``postgres://`` or ``postgresql://``)."""
+    # Imported here: asyncpg costs start-up time that SQLite deployments never need.
+    from bot.store.postgres import PostgresDatabase
+
     return await opened(await PostgresDatabase.open(url))
 
 

@@ -1,0 +1,44 @@
+"""The Application's handlers, in order: one module per feature, then what is left."""
+
+Each handler reads the update, makes one call into the core, and sends the reply.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import MessageHandler, filters
+
+from handlers import groups, guard, menu, privacy, questions, staff, tracking
+from handlers.context import BotApp
+from handlers.errors import error_handler
+from handlers.routing import NEW, PRIVATE
+
+COMMANDS = (
+    ("start", "Menu: positions, duties, selection steps"),
+    ("stage", "Your selection stage and its date"),
+    ("remind", "Set a reminder: /remind in 2 hours Call the embassy"),
+    ("reminders", "Your reminders"),
+    ("cancel", "Cancel a reminder: /cancel 12"),
+    ("timezone", "Your time zone: /timezone Europe/London"),
+    ("mydata", "What I store about you"),
+    ("forget", "Delete everything I store about you"),
+    ("help", "What I can do"),
+)
+
+
+def register(application: BotApp) -> None:
+    """Attach every handler; order matters: commands and buttons before free text."""
+    for handler, group in guard.routes():
+        application.add_handler(handler, group=group)
+    for feature in (groups, menu, questions, tracking, privacy, staff):
+        application.add_handlers(feature.routes())
+    # What is left, in private chats; in groups the bot speaks only when addressed.
+    application.add_handlers(
+        [
+            MessageHandler(NEW & PRIVATE & filters.COMMAND, menu.unknown_command),
+            MessageHandler(NEW & PRIVATE & filters.TEXT, questions.question),
+            MessageHandler(
+                NEW & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text
+            ),
+        ]
+    )
+    application.add_error_handler(error_handler)
