@@ -1,4 +1,4 @@
-"""The Application's handlers, in order: one module per feature, then what is left."""
+"""The Application's handlers, in order: one module per feature, then what is left.
 
 Each handler reads the update, makes one call into the core, and sends the reply.
 """
