@@ -16,6 +16,7 @@ from pathlib import Path
 from bot import broadcasts, insights
 from bot.answers import Answers
 from bot.clock import Clock, utc_now
+from bot.context import MEMORY
 from bot.knowledge import KnowledgeBaseError, Location, Problem, knowledge_files
 from bot.logs import Throttled
 from bot.replies.staff import reload_text
@@ -117,6 +118,8 @@ class Housekeeper:
         if await broadcasts.finish(self.store, now):
             queued = True
         if self.last_purge is None or now - self.last_purge >= PURGE_EVERY:
+            # Memory of a conversation that ended is not kept either.
+            await self.store.forget_contexts(now - MEMORY)
             purged = await insights.purge_question_text(self.store, now, self.retention_days)
             if purged:
                 logger.info("Purged the text of %d question(s) past retention", purged)

@@ -422,3 +422,13 @@ async def test_a_removed_knowledge_directory_keeps_the_old_knowledge(
     [problem] = result.problems
     assert problem.message == "knowledge directory not found"
     assert answers.current is snapshot
+
+
+async def test_ended_conversations_are_forgotten(
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+) -> None:
+    await store.save_context("1", "{}", NOW - timedelta(hours=2))
+    await store.save_context("2", "{}", NOW)
+    await keeper(store, answers, knowledge, wake, clock).round()
+    assert await store.load_context("1") is None
+    assert await store.load_context("2") is not None
