@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,6 +58,7 @@ class Asked:
 
 # A sick database may take seconds to answer; a reply does not wait that long.
 RECALL_PATIENCE = 0.5
+RECENT_CHATS = 10_000
 
 
 class Asker:
@@ -73,6 +75,9 @@ class Asker:
         # Where the question log and the memory are written, in the background;
         # None writes the memory at once and logs no question (a one-off command).
         self.recorder = recorder
+        # What this process last remembered per chat, so that a quick second message
+        # is read with the first even before the background write has landed.
+        self.recent: OrderedDict[str, tuple[Context | None, datetime]] = OrderedDict()
 
     async def ask(self, text: str, chat: str | None = None) -> Asked:
         """Answer a message from ``chat`` (None: no conversation to remember)."""
@@ -88,25 +93,40 @@ class Asker:
         return Asked(text, understood, understood_reply(snapshot.kb, understood))
 
     async def recall(self, chat: str) -> Context | None:
-        """What was said in the chat within the last MEMORY; None if nothing, or unknown."""
+        """What was said in the chat within the last MEMORY; None if nothing, or unknown.
+
+        The newer of the store's memory and this process's own: another instance may
+        have answered the chat since, or the store may not have our last write yet.
+        """
+        latest = self.recent.get(chat)
         try:
             stored = await asyncio.wait_for(self.store.load_context(chat), RECALL_PATIENCE)
         except (StoreUnavailable, TimeoutError):
-            return None  # answer without the memory rather than late, or not at all
-        if stored is None or self.clock() - stored[1] > MEMORY:
+            stored = None  # answer without the store's memory rather than late
+        if stored is not None and (latest is None or stored[1] > latest[1]):
+            try:
+                latest = (Context.from_dict(json.loads(stored[0])), stored[1])
+            except ValueError:
+                latest = None
+        if latest is None or self.clock() - latest[1] > MEMORY:
             return None
-        try:
-            return Context.from_dict(json.loads(stored[0]))
-        except ValueError:
-            return None
+        return latest[0]
 
     async def remember(self, chat: str, context: Context | None) -> None:
         text = json.dumps(context.to_dict()) if context is not None else None
         now = self.clock()
+        self.recent[chat] = (context, now)
+        self.recent.move_to_end(chat)
+        if len(self.recent) > RECENT_CHATS:
+            self.recent.popitem(last=False)
         if self.recorder is None:
             await self.store.save_context(chat, text, now)
         else:
             self.recorder.record(lambda: self.store.save_context(chat, text, now))
+
+    def forget(self, chat: str) -> None:
+        """Drop this process's memory of the chat (the store's is deleted with the user)."""
+        self.recent.pop(chat, None)
 
     async def answer_topic(self, topic_id: str, chat: str | None = None) -> Reply | None:
         """A chosen topic's answer (a "did you mean" pick or a follow-up); None if gone.

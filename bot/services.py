@@ -121,6 +121,11 @@ class Services:
 
         self.recorder.record(touch)
 
+    async def forget(self, user_id: int) -> bool:
+        """Delete everything stored about the user, the memory of their chat included."""
+        self.asker.forget(str(user_id))
+        return await self.tracker.forget(user_id)
+
     async def health(self) -> Health:
         problems = [p for p in (await self.store.verify(), self.recorder.problem) if p]
         verdict = await health.check(self.store, len(self.answers.current.kb.topics), self.clock())

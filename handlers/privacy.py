@@ -34,7 +34,7 @@ async def forget_button(update: Update, context: BotContext) -> None:
     await query.answer()
     confirmed = choice.confirm
     if confirmed:
-        await context.services.tracker.forget(query.from_user.id)
+        await context.services.forget(query.from_user.id)
     if isinstance(query.message, Message):
         await show_in_place(query.message, say.forgotten(confirmed))
 
