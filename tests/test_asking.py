@@ -130,3 +130,26 @@ async def test_questions_are_recorded_in_the_background(
     ]
     [(context,)] = await store.fetch("SELECT context FROM conversations WHERE chat = '9'")
     assert json.loads(context)["topic"] == "positions.alt"
+
+
+async def test_a_quick_follow_up_does_not_wait_for_the_write(
+    answers: Answers, store: SqlStore, clock: Clock
+) -> None:
+    recorder = Recorder()  # never started: nothing reaches the store
+    asker = Asker(answers, store, clock, recorder)
+    await asker.ask("what does a CIR do", "1")
+    assert await store.load_context("1") is None
+    assert (await asker.ask("and ALTs?", "1")).topic == "duties.alt"
+    asker.forget("1")
+    assert (await asker.ask("and ALTs?", "1")).topic != "duties.alt"
+
+
+async def test_another_instance_answering_later_wins(
+    answers: Answers, store: SqlStore, clock: Clock
+) -> None:
+    here, there = Asker(answers, store, clock), Asker(answers, store, clock)
+    await here.ask("what does a CIR do", "1")
+    clock.now += timedelta(seconds=5)
+    await there.ask("what is an ALT", "1")
+    clock.now += timedelta(seconds=5)
+    assert (await here.ask("what do they do?", "1")).topic == "duties.alt"
