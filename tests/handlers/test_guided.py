@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.answers import Answers
+from bot.config import BUNDLED_KNOWLEDGE, Settings
 from bot.replies import plain
+from bot.sending import LocalBudget
+from handlers.app import build_application, running
 from handlers.context import BotApp
 from tests.conftest import Clock
 from tests.handlers.conftest import Chat, FakeTelegram
@@ -249,3 +256,40 @@ async def test_unknown_zone_explains_with_an_example(chat: Chat) -> None:
 async def test_forged_guide_buttons_are_refused_quietly(chat: Chat, data: str) -> None:
     await chat.say("/remind")
     assert await chat.press(data) == []
+
+
+# -- a restart in the middle of a dialog -------------------------------------------------------
+
+
+@asynccontextmanager
+async def bot_on(database: Path, telegram: FakeTelegram, answers: Answers) -> AsyncIterator[Chat]:
+    settings = Settings(knowledge=BUNDLED_KNOWLEDGE, database=database)
+    application = build_application(
+        settings,
+        answers,
+        request=telegram,
+        token="test",
+        clock=Clock(),
+        budget=LocalBudget(rate=1000, per_chat=0),
+    )
+    async with running(application, polling=False):
+        yield Chat(application, telegram)
+
+
+async def test_a_restart_mid_dialog_loses_nothing(
+    tmp_path: Path, answers: Answers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    database, telegram = tmp_path / "bot.sqlite3", FakeTelegram()
+    async with bot_on(database, telegram, answers) as chat:
+        await chat.say("/remind")
+        await chat.press("gw:tomorrow")
+        assert "which time zone are you in?" in telegram.texts()[-1]
+    async with bot_on(database, telegram, answers) as chat:
+        [what] = await chat.say("Tokyo")
+        assert "What should I remind you of on Mon 11 Jan 2027, 09:00 (Asia/Tokyo" in what
+    async with bot_on(database, telegram, answers) as chat:
+        [done] = await chat.say("Call the embassy")
+        assert "Reminder #1 set for Mon 11 Jan 2027, 09:00 (Asia/Tokyo, UTC+09:00)" in done
+        [nothing] = await chat.say("/cancel")
+        assert nothing.startswith("Nothing to cancel.")
