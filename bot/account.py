@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from bot import calendar
 from bot.config import Settings
-from bot.guide import LIFETIME
 from bot.knowledge import KnowledgeBase
 from bot.replies import Reply
 from bot.replies import privacy as say
 from bot.store import User
-from bot.tracking import Tracker
+from bot.tracking import DIALOG_LIFETIME, Tracker
 
 FILE_NAME = "jet-application.ics"
 
@@ -43,7 +42,9 @@ class Account:
         return await self.settings_reply(user, say.defaults_changed(on, change))
 
     def privacy(self) -> Reply:
-        return say.privacy_reply(self.settings.operator, self.settings.retention_days, LIFETIME)
+        return say.privacy_reply(
+            self.settings.operator, self.settings.retention_days, DIALOG_LIFETIME
+        )
 
     async def calendar(self, user: User, kb: KnowledgeBase) -> Export:
         """The stage date and the open reminders, as an .ics file."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,10 +43,10 @@ from bot.replies.tracking import (
 )
 from bot.store import Dialog, User
 from bot.timeparse import InputError, local_to_utc, parse_duration, parse_reminder
+from bot.tracking import DIALOG_LIFETIME as LIFETIME
 from bot.tracking import Tracker, find_stage, reminder_number
 from bot.zones import likely_zones, resolve_zone
 
-LIFETIME = timedelta(minutes=30)
 REMIND, STAGE, TIMEZONE = "remind", "stage", "timezone"
 WHEN, TEXT, DATE, ZONE, READING = "when", "text", "date", "zone", "reading"
 # Steps where a typed question ("what happens at the interview?") ends the step.
@@ -280,7 +280,8 @@ class Guide:
         language: str | None,
     ) -> Reply:
         change = await self.tracker.set_zone(user, kb, zone, note)
-        await self.store.end_dialog(user.user_id)
+        if dialog is not None:
+            await self.store.end_dialog(user.user_id)
         confirmed = timezone_reply(change)
         args = str(json.loads(dialog.data).get("args", "")) if dialog is not None else ""
         if dialog is None or not args:

@@ -36,6 +36,8 @@ STAGE_EXAMPLE = "/stage interview 14 Feb 10:30"
 # A stage title is a few words ("Application review"); no longer name is tried.
 MAX_STAGE_WORDS = 4
 PAST = (Status.SENT, Status.CANCELLED)
+# How long a guided command's step waits for its answer (bot/guide.py).
+DIALOG_LIFETIME = timedelta(minutes=30)
 REMINDER_NUMBER = re.compile(r"#?([0-9]{1,18})")
 
 
@@ -287,6 +289,8 @@ class Tracker:
         """Everything stored about the user: their row, live reminders, deliveries."""
         remembered = await self.store.load_context(str(user_id))
         dialog = await self.store.load_dialog(user_id)
+        if dialog is not None and self.clock() - dialog.started_at > DIALOG_LIFETIME:
+            dialog = None  # expired: dropped the next time the user writes
         return MyData(
             await self.store.get_user(user_id),
             await self.store.user_reminders(user_id, statuses=OPEN_STATUSES),

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dates import AmbiguousDate, When
-from bot.guide import LIFETIME, Guide, split_when, when_data, when_from
+from bot.guide import Guide, split_when, when_data, when_from
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.replies import plain
 from bot.store import SqlStore, User
 from bot.timeparse import InputError
-from bot.tracking import Tracker
+from bot.tracking import DIALOG_LIFETIME, Tracker
 from tests.conftest import Clock, WriteKb, kb_files_with_stages
 from tests.test_tracking import STAGES
 
@@ -210,7 +210,7 @@ async def test_a_step_expires(
 ) -> None:
     me = await user(store, "Europe/London")
     await guide.remind(me, "", None)
-    clock.now = NOW + LIFETIME + timedelta(seconds=1)
+    clock.now = NOW + DIALOG_LIFETIME + timedelta(seconds=1)
     assert await guide.answer(1, kb, "tomorrow 9am", None) is None
     assert await step(store) is None
 
