@@ -25,6 +25,8 @@ class Export:
 
 
 class Account:
+    """The user's settings, the privacy notice and the calendar export."""
+
     def __init__(self, tracker: Tracker, settings: Settings) -> None:
         self.tracker = tracker
         self.settings = settings
@@ -42,6 +44,7 @@ class Account:
         return await self.settings_reply(user, say.defaults_changed(on, change))
 
     def privacy(self) -> Reply:
+        """/privacy, with the configured operator and retention."""
         return say.privacy_reply(
             self.settings.operator, self.settings.retention_days, DIALOG_LIFETIME
         )

@@ -35,6 +35,7 @@ class Dated:
 
     @property
     def empty(self) -> bool:
+        """Nothing dated: no stage date and no open reminder."""
         return (self.stage is None or self.user.stage_at is None) and not self.reminders
 
 
@@ -60,6 +61,7 @@ def build(dated: Dated, now: datetime) -> bytes:
 def stage_event(
     user: User, stage: Stage, at: datetime, defaults: Sequence[Reminder], now: datetime
 ) -> Event:
+    """The stage date, with an alarm at each of its open default reminders."""
     event = base_event(f"stage-{stage.id}-{user.user_id}@jetbot", now)
     event.add("summary", f"JET: {stage.title}")
     event.add("dtstart", at)
@@ -74,6 +76,7 @@ def stage_event(
 
 
 def reminder_event(user: User, reminder: Reminder, now: datetime) -> Event:
+    """One of the user's own reminders, with an alarm when it is due."""
     event = base_event(f"reminder-{reminder.shown}-{user.user_id}@jetbot", now)
     event.add("summary", reminder.text)
     event.add("dtstart", reminder.due_at)
@@ -87,6 +90,7 @@ def reminder_event(user: User, reminder: Reminder, now: datetime) -> Event:
 
 
 def base_event(uid: str, now: datetime) -> Event:
+    """What every event carries: its stable UID and this export's revision."""
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", now)

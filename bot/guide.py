@@ -64,6 +64,7 @@ class Guide:
         self.store = tracker.store
 
     def now(self) -> datetime:
+        """What time it is for the steps (the tracker's clock)."""
         return self.tracker.clock()
 
     # -- the commands --------------------------------------------------------------------
@@ -140,6 +141,7 @@ class Guide:
     async def go_on(
         self, user: User, kb: KnowledgeBase, dialog: Dialog, text: str, language: str | None
     ) -> Reply | None:
+        """Carry the stored step on with the typed ``text``."""
         data = json.loads(dialog.data)
         if dialog.step == ZONE:
             return await self.zone_typed(user, kb, text, dialog, language)
@@ -202,6 +204,7 @@ class Guide:
     # -- the steps ----------------------------------------------------------------------
 
     async def remind_args(self, user: User, args: str, language: str | None) -> Reply:
+        """/remind's arguments: the zone first if needed, then when, then what."""
         now, zone = self.now(), self.tracker.zone(user)
         if self.zone_first(user, lambda z: split_when(args, now, z)[0]):
             return await self.ask_zone_first(user, REMIND, args, language)
@@ -214,6 +217,7 @@ class Guide:
         return await self.remind_at(user, when, text)
 
     async def remind_at(self, user: User, when: When, text: str) -> Reply:
+        """Set the reminder, or ask for its text if there is none yet."""
         if not text.strip():
             await self.save(user, REMIND, TEXT, {"when": when_data(when)})
             return say.ask_text(when, self.tracker.zone(user))
@@ -224,6 +228,7 @@ class Guide:
     async def stage_words(
         self, user: User, kb: KnowledgeBase, stage: Stage, words: list[str], language: str | None
     ) -> Reply:
+        """A stage and the words after it: ask the date, the zone, or set it all."""
         if not words:
             change = await self.tracker.stage_at(user, kb, stage, None)
             await self.save(user, STAGE, DATE, {"stage": stage.id})
@@ -242,11 +247,13 @@ class Guide:
         return await self.stage_at(user, kb, stage, when)
 
     async def stage_at(self, user: User, kb: KnowledgeBase, stage: Stage, when: When) -> Reply:
+        """Set the stage and its date; the step is over."""
         change = await self.tracker.stage_at(user, kb, stage, when)
         await self.store.end_dialog(user.user_id)
         return stage_change_reply(kb, change)
 
     async def stage_of(self, user: User, kb: KnowledgeBase, data: dict[str, Any]) -> Stage:
+        """The stage a stored step is about, if the knowledge base still has it."""
         stage = kb.stage(str(data.get("stage", "")))
         if stage is None:  # removed from the knowledge base meanwhile
             await self.store.end_dialog(user.user_id)
@@ -261,6 +268,7 @@ class Guide:
         dialog: Dialog | None,
         language: str | None,
     ) -> Reply:
+        """A typed zone: set it if it is one, else ask which with a button each."""
         choice = resolve_zone(text, now=self.now())
         if choice.settled:
             return await self.set_zone(
@@ -279,6 +287,7 @@ class Guide:
         dialog: Dialog | None,
         language: str | None,
     ) -> Reply:
+        """Set the zone, then carry out the command that waited for it (if one did)."""
         change = await self.tracker.set_zone(user, kb, zone, note)
         if dialog is not None:
             await self.store.end_dialog(user.user_id)
@@ -296,6 +305,7 @@ class Guide:
     async def ask_zone_first(
         self, user: User, command: str, args: str, language: str | None
     ) -> Reply:
+        """Keep the command and ask for the zone, with likely zones as buttons."""
         await self.save(user, command, ZONE, {"args": args})
         return say.ask_zone_first(likely_zones(language, now=self.now()), self.now())
 
@@ -341,6 +351,7 @@ class Guide:
         return dialog
 
     async def save(self, user: User, command: str, step: str, data: dict[str, Any]) -> None:
+        """Store the step now waiting, with what was collected so far."""
         await self.store.save_dialog(
             Dialog(user.user_id, command, step, json.dumps(data), self.now())
         )
@@ -373,6 +384,7 @@ def when_data(when: When) -> dict[str, Any]:
 
 
 def when_from(data: dict[str, Any]) -> When:
+    """A When back from the stored step's JSON."""
     return When(
         datetime.fromtimestamp(int(data["at"]), UTC),
         datetime.fromisoformat(str(data["local"])),

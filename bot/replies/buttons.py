@@ -229,4 +229,5 @@ class OpenStage(ButtonData, prefix="sst"):
 
 @cache
 def zone_names() -> frozenset[str]:
+    """The IANA names this machine can load: the only zones a button may carry."""
     return frozenset(available_timezones())

@@ -29,6 +29,7 @@ def chain(first: Reply, second: Reply) -> Reply:
 
 
 def ask_when() -> Reply:
+    """/remind alone: when, with three buttons."""
     return Reply(
         f"When should I remind you? Tap one, or type it, e.g. {WHEN_EXAMPLE}.",
         (
@@ -42,10 +43,12 @@ def ask_when() -> Reply:
 
 
 def type_when() -> Reply:
+    """After "Type a date"."""
     return Reply(f"Type when, e.g. {WHEN_EXAMPLE}. (/cancel to stop.)")
 
 
 def ask_text(when: When, zone: ZoneInfo) -> Reply:
+    """The moment is known; what should the reminder say?"""
     return Reply(
         f"What should I remind you of on {escape(describe(when, zone))}? "
         "Type it, e.g. Bring passport. (/cancel to stop.)"
@@ -65,6 +68,7 @@ def ask_date(stage: Stage, has_date: bool) -> Reply:
 
 
 def no_date(stage_id: str) -> Reply:
+    """ "No date yet" pressed."""
     return Reply(
         "OK, no date for now. Add it when you know it, "
         f"e.g. /stage {escape(stage_id)} 14 Feb 10:30."
@@ -78,6 +82,7 @@ def zone_buttons(zones: Sequence[str], now: datetime) -> tuple[tuple[Button, ...
 
 
 def ask_zone_first(likely: Sequence[str], now: datetime) -> Reply:
+    """Before the first date of someone who never set a zone."""
     return Reply(
         "First, which time zone are you in? I need it to read your date, and I'll carry out "
         f"your command right after. Tap yours, or type a city, country or offset, e.g. "
@@ -87,6 +92,7 @@ def ask_zone_first(likely: Sequence[str], now: datetime) -> Reply:
 
 
 def zone_prompt(zone: ZoneInfo, chosen: bool, likely: Sequence[str], now: datetime) -> Reply:
+    """/timezone alone: the zone now, and how to change it."""
     where = escape(describe_zone(zone, now))
     state = (
         f"Your time zone is {where}." if chosen else f"You haven't set a time zone; I use {where}."
@@ -99,6 +105,7 @@ def zone_prompt(zone: ZoneInfo, chosen: bool, likely: Sequence[str], now: dateti
 
 
 def type_zone() -> Reply:
+    """After "Other: type a city"."""
     return Reply(f"Type your city, country or UTC offset, e.g. {ZONE_EXAMPLE}. (/cancel to stop.)")
 
 

@@ -76,6 +76,7 @@ def conversation_line(stored: str) -> str:
 
 
 def forget_confirm() -> Reply:
+    """/forget: sure?"""
     return Reply(
         "This deletes your stage, dates, time zone and all your reminders, for good. Sure?",
         (
@@ -88,6 +89,7 @@ def forget_confirm() -> Reply:
 
 
 def forgotten(deleted: bool) -> Reply:
+    """After the /forget buttons."""
     return Reply(
         "Done: I've deleted everything I stored about you." if deleted else "Nothing was deleted."
     )

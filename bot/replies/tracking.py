@@ -50,6 +50,7 @@ def reminder_reply(reminder_id: int, text: str, late_due: str | None) -> Reply:
 
 
 def reminder_line(reminder: Reminder, zone: ZoneInfo) -> str:
+    """One reminder in a listing: its number, time, shortened text and state."""
     note = STATUS_NOTES.get(reminder.status, "")
     text = escape(excerpt(reminder.text, LISTED_TEXT))
     return f"#{reminder.shown} · {show(reminder.due_at, zone)} · {text}{note}"
@@ -69,6 +70,7 @@ def reminder_set_reply(reminder: Reminder, time_given: bool = True) -> Reply:
 
 
 def default_time_note(moment: datetime, zone: ZoneInfo, example: str) -> str:
+    """Says the time was chosen for the user, and how to give one."""
     local = moment.astimezone(zone)
     return f"(No time given, so I used {local:%H:%M}; give one to change it, e.g. {example}.)"
 
@@ -182,6 +184,7 @@ CANCEL_USAGE = "Which one? e.g. /cancel 12 (numbers are in /reminders)."
 
 
 def cancelled(number: int, reminder: Reminder | None) -> Reply:
+    """/cancel 12: done, or there is no open #12."""
     if reminder is not None:
         return Reply(
             f"Cancelled reminder #{number}: {escape(excerpt(reminder.text, LISTED_TEXT))}"
