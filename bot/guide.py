@@ -14,9 +14,9 @@ The rules:
 - One step per user waits in the store (``dialogs``), so a restart loses nothing; it
   expires 30 minutes after it was asked. While a step waits for typed text, the user's next
   plain message is the answer, except that one ending in "?" at a date or zone step is a
-  question: the step ends and the question is answered. Any other command ends the step;
-  ``/cancel`` ends it and says so. Without a step in progress, ``/cancel 12`` cancels
-  reminder #12.
+  question: the step ends and the question is answered. Any other command ends the step
+  (``/timezone London`` answers a zone question instead); ``/cancel`` ends it and says
+  so. Without a step in progress, ``/cancel 12`` cancels reminder #12.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dates import REMINDER_DEFAULT_TIME, AmbiguousDate, When, find_when, parse_when
+from bot.dates import AmbiguousDate, When
 from bot.dates import parse_stage_when as read_stage_date
 from bot.knowledge import KnowledgeBase, Stage
 from bot.replies import Reply, problem
@@ -42,7 +42,7 @@ from bot.replies.tracking import (
     timezone_reply,
 )
 from bot.store import Dialog, User
-from bot.timeparse import InputError, local_to_utc, parse_duration, parse_reminder
+from bot.timeparse import InputError, local_to_utc, split_when
 from bot.tracking import DIALOG_LIFETIME as LIFETIME
 from bot.tracking import Tracker, find_stage, reminder_number
 from bot.zones import likely_zones, resolve_zone
@@ -93,15 +93,24 @@ class Guide:
     async def timezone(
         self, user: User, kb: KnowledgeBase, args: str, language: str | None
     ) -> Reply:
-        """/timezone [zone]: set it, or ask for it with likely zones as buttons."""
-        if not args.strip():
+        """/timezone [zone]: set it, or ask for it with likely zones as buttons.
+
+        Typed while the zone is asked for ("/timezone London" instead of "London"), it
+        answers that question: the command waiting for the zone is carried out.
+        """
+        dialog = await self.load(user.user_id)
+        waiting = dialog if dialog is not None and dialog.step == ZONE else None
+        if dialog is not None and waiting is None:
+            await self.store.end_dialog(user.user_id)  # any other step ends, as with commands
+        if args.strip():
+            return await self.zone_typed(user, kb, args, waiting, language)
+        if waiting is None:
             await self.save(user, TIMEZONE, ZONE, {})
-            user = await self.tracker.fresh(user)
-            likely = likely_zones(language, now=self.now())
-            return say.zone_prompt(
-                self.tracker.zone(user), user.timezone is not None, likely, self.now()
-            )
-        return await self.zone_typed(user, kb, args, None, language)
+        user = await self.tracker.fresh(user)
+        likely = likely_zones(language, now=self.now())
+        return say.zone_prompt(
+            self.tracker.zone(user), user.timezone is not None, likely, self.now()
+        )
 
     async def cancel(self, user: User, args: str) -> Reply:
         """/cancel: the step in progress first; else /cancel 12 cancels reminder #12."""
@@ -355,22 +364,6 @@ class Guide:
         await self.store.save_dialog(
             Dialog(user.user_id, command, step, json.dumps(data), self.now())
         )
-
-
-def split_when(args: str, now: datetime, zone: ZoneInfo) -> tuple[When, str]:
-    """Like parse_reminder, but the text may be missing: then it is asked for next."""
-    words = args.split()
-    if words and words[0].lower() == "in":
-        try:
-            delay = parse_duration(" ".join(words[1:]))
-        except InputError:
-            return parse_reminder(args, now, zone)
-        due = now + delay
-        return When(due, due.astimezone(zone).replace(tzinfo=None), True, wall_clock=False), ""
-    phrase, rest = find_when(args)
-    if phrase and not rest:
-        return parse_when(phrase, now, zone, default_time=REMINDER_DEFAULT_TIME), ""
-    return parse_reminder(args, now, zone)
 
 
 def when_data(when: When) -> dict[str, Any]:

@@ -36,12 +36,13 @@ async def answer_or_question(update: Update, context: BotContext) -> None:
 
 
 async def end_step(update: Update, context: BotContext) -> None:
-    """A new command (other than /cancel) ends the step in progress, before it runs."""
+    """A new command ends the step in progress, before it runs; /cancel and /timezone
+    (which may answer a zone question) decide for themselves."""
     message, user = update.effective_message, update.effective_user
     if message is None or message.text is None or user is None:
         return
     name = message.text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
-    if name == "cancel":
+    if name in ("cancel", "timezone"):
         return
     with contextlib.suppress(StoreError):  # the command itself will say if the store is sick
         await context.services.guide.end_step(user.id)

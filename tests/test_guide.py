@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.dates import AmbiguousDate, When
-from bot.guide import Guide, split_when, when_data, when_from
+from bot.guide import Guide, when_data, when_from
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.replies import plain
 from bot.store import SqlStore, User
-from bot.timeparse import InputError
+from bot.timeparse import InputError, split_when
 from bot.tracking import DIALOG_LIFETIME, Tracker
 from tests.conftest import Clock, WriteKb, kb_files_with_stages
 from tests.test_tracking import STAGES
@@ -48,31 +48,6 @@ async def user(store: SqlStore, zone: str | None = None) -> User:
 async def step(store: SqlStore) -> tuple[str, str, dict[str, object]] | None:
     dialog = await store.load_dialog(1)
     return (dialog.command, dialog.step, json.loads(dialog.data)) if dialog else None
-
-
-# -- reading a reminder whose text may be missing ------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("args", "at", "text", "wall_clock"),
-    [
-        ("tomorrow 9am", utc(2027, 1, 11, 9, 0), "", True),
-        ("tomorrow 9am Call", utc(2027, 1, 11, 9, 0), "Call", True),
-        ("in 2 hours", NOW + timedelta(hours=2), "", False),
-        ("in 2 hours Call", NOW + timedelta(hours=2), "Call", False),
-        ("14/02/2027", utc(2027, 2, 14, 9, 0), "", True),
-        ("friday 14:00 Send the form", utc(2027, 1, 15, 14, 0), "Send the form", True),
-    ],
-)
-def test_split_when(args: str, at: datetime, text: str, wall_clock: bool) -> None:
-    when, rest = split_when(args, NOW, LONDON)
-    assert (when.at, rest, when.wall_clock) == (at, text, wall_clock)
-
-
-@pytest.mark.parametrize("args", ["in soon", "2h Call", "someday Call", "31 Feb Call"])
-def test_split_when_refuses_what_parse_reminder_refuses(args: str) -> None:
-    with pytest.raises(InputError):
-        split_when(args, NOW, LONDON)
 
 
 def test_a_when_survives_the_store_as_json() -> None:

@@ -128,6 +128,18 @@ async def test_stage_button_asks_the_date_then_the_zone(
     assert "I'll remind you:" in done
 
 
+async def test_timezone_command_answers_the_zone_question(chat: Chat) -> None:
+    await chat.say("/remind tomorrow 9am Call the embassy")
+    [done] = await chat.say("/timezone Tokyo")
+    assert done.startswith("Your time zone is now Asia/Tokyo")
+    assert "Reminder #1 set for Mon 11 Jan 2027, 09:00 (Asia/Tokyo, UTC+09:00)" in done
+    # Any other step is ended by /timezone, like by any command.
+    await chat.say("/remind in 1 hour")
+    await chat.say("/timezone London")
+    [nothing] = await chat.say("/cancel")
+    assert nothing.startswith("Nothing to cancel.")
+
+
 async def test_no_date_yet_ends_the_step(chat: Chat) -> None:
     await chat.say("/stage interview")
     [reply] = await chat.press("gnd:")
