@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -81,13 +82,15 @@ def page_of(count: int, page: int) -> int:
     return min(max(page, 0), last)
 
 
-def page_buttons(count: int, page: int, kind: type[ButtonData]) -> tuple[tuple[Button, ...], ...]:
+def page_buttons(
+    count: int, page: int, to_page: Callable[[int], ButtonData]
+) -> tuple[tuple[Button, ...], ...]:
     """Previous / Next, when there is more than one page."""
     row = []
     if page > 0:
-        row.append(button("◀️ Previous", kind(page - 1)))  # type: ignore[call-arg]
+        row.append(button("◀️ Previous", to_page(page - 1)))
     if (page + 1) * PAGE < count:
-        row.append(button("Next ▶️", kind(page + 1)))  # type: ignore[call-arg]
+        row.append(button("Next ▶️", to_page(page + 1)))
     return (tuple(row),) if row else ()
 
 
