@@ -15,6 +15,7 @@ DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = "jetbot.sqlite3"
 DEFAULT_KNOWLEDGE = "knowledge"
 DEFAULT_RETENTION_DAYS = 180
+DEFAULT_OPERATOR = "the team that runs this bot"
 DEFAULT_PORT = 8080
 # Telegram's rule for a webhook's secret_token: 1-256 of these characters.
 WEBHOOK_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -57,6 +58,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: Secret | None = None
     port: int = DEFAULT_PORT
+    operator: str = DEFAULT_OPERATOR  # who runs the bot, as /privacy names them
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -86,6 +88,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if (secret := env.get("JETBOT_WEBHOOK_SECRET", "").strip())
         else None,
         port=port(env.get("PORT", "")),
+        operator=operator(env.get("JETBOT_OPERATOR", "")),
     )
 
 
@@ -111,6 +114,16 @@ def retention_days(value: str) -> int:
     if not re.fullmatch(r"[0-9]{1,5}", value.strip()) or int(value) < 1:
         raise ConfigError("JETBOT_RETENTION_DAYS must be a whole number of days, e.g. 180")
     return int(value)
+
+
+def operator(value: str) -> str:
+    """JETBOT_OPERATOR: who runs the bot, e.g. "the JET Alumni Association of Ruritania"."""
+    name = " ".join(value.split())
+    if len(name) > 200:
+        raise ConfigError(
+            "JETBOT_OPERATOR is over 200 characters; give a name, e.g. JETAA Ruritania"
+        )
+    return name or DEFAULT_OPERATOR
 
 
 def database_url(value: str) -> Secret | None:

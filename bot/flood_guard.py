@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
+from collections.abc import Callable
 from enum import Enum
 
 LIMIT = 20  # messages
+# Button taps: browsing a menu at a tap a second never reaches it; a script hammering
+# buttons does. Taps get no message back, so they cost little of the sending budget.
+TAP_LIMIT = 120
 PERIOD = 60.0  # seconds
 PRUNE_AT = 10_000  # users remembered before the quiet ones are forgotten
 NOTE = (
@@ -27,14 +32,21 @@ class FloodGuard:
     write per message would cost more than the check saves.
     """
 
-    def __init__(self, limit: int = LIMIT, period: float = PERIOD) -> None:
+    def __init__(
+        self,
+        limit: int = LIMIT,
+        period: float = PERIOD,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = limit
         self.period = period
+        self.clock = clock  # monotonic seconds; tests pass their own
         self.seen: dict[int, deque[float]] = {}
         self.warned: dict[int, float] = {}
 
-    def check(self, user_id: int, now: float) -> Verdict:
-        """Count a message from ``user_id`` at monotonic time ``now``."""
+    def check(self, user_id: int, now: float | None = None) -> Verdict:
+        """Count a message from ``user_id`` at monotonic time ``now`` (default: the clock)."""
+        now = self.clock() if now is None else now
         if len(self.seen) > PRUNE_AT:
             self.prune(now)
         times = self.seen.setdefault(user_id, deque())

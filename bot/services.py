@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot import health
+from bot.account import Account
 from bot.answers import Answers
 from bot.asking import Asker
 from bot.clock import Clock, utc_now
 from bot.config import Settings
-from bot.flood_guard import FloodGuard
+from bot.flood_guard import TAP_LIMIT, FloodGuard
+from bot.guide import Guide
 from bot.health import Health
 from bot.housekeeping import Housekeeper
 from bot.instances import PollingLease
@@ -38,6 +40,13 @@ class Services:
     recorder: Recorder
     clock: Clock
     lease: PollingLease | None = None
+    guide: Guide = field(init=False)  # guided commands, over the tracker
+    account: Account = field(init=False)  # /settings, /privacy, /calendar
+    tap_guard: FloodGuard = field(default_factory=lambda: FloodGuard(TAP_LIMIT))
+
+    def __post_init__(self) -> None:
+        self.guide = Guide(self.tracker)
+        self.account = Account(self.tracker, self.settings)
 
     @classmethod
     async def open(

@@ -31,6 +31,7 @@ __all__ = [
     "parse_reminder",
     "parse_zone",
     "require_future",
+    "split_when",
 ]
 
 MAX_TEXT_LENGTH = 1000
@@ -181,6 +182,22 @@ def parse_reminder(
     except AmbiguousDate as error:
         raise AmbiguousDate(error.typed, error.readings, rest=check_text(rest)) from None
     return when, check_text(rest)
+
+
+def split_when(args: str, now: datetime, zone: ZoneInfo) -> tuple[When, str]:
+    """Like parse_reminder, but the text may be missing (a guided /remind asks for it)."""
+    words = args.split()
+    if words and words[0].lower() == "in":
+        try:
+            delay = parse_duration(" ".join(words[1:]))
+        except InputError:
+            return parse_reminder(args, now, zone)
+        due = now + delay
+        return When(due, due.astimezone(zone).replace(tzinfo=None), True, wall_clock=False), ""
+    phrase, rest = find_when(args)
+    if phrase and not rest:
+        return parse_when(phrase, now, zone, default_time=REMINDER_DEFAULT_TIME), ""
+    return parse_reminder(args, now, zone)
 
 
 def _refuse_bare_delay(words: list[str]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import ApplicationBuilder, Defaults, ExtBot
 from telegram.request import BaseRequest
 
@@ -146,10 +146,10 @@ class StartupError(Exception):
         self.code = code
 
 
-def run_polling(application: BotApp, token: Secret) -> None:
+def run_polling(application: BotApp, token: Secret, api: str = "") -> None:
     """Long-poll Telegram until SIGINT/SIGTERM."""
-    with startup_errors(token):
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    with startup_errors(token, api):
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=0)
 
 
 def run_webhook(
@@ -158,13 +158,24 @@ def run_webhook(
     """Serve Telegram's webhook (and /healthz) on $PORT until SIGINT/SIGTERM."""
     from handlers.webhook import serve
 
-    with startup_errors(token):
+    with startup_errors(token, settings.api_base_url):
         asyncio.run(serve(application, settings, url, secret))
 
 
+class QuietBootstrap(logging.Filter):
+    """PTB logs a failed start-up (its "bootstrap") with a long traceback, then raises;
+    ``startup_errors`` turns the raise into one line, so the record adds only noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "(Bootstrap" not in record.getMessage()
+
+
 @contextmanager
-def startup_errors(token: Secret) -> Iterator[None]:
+def startup_errors(token: Secret, api: str = "") -> Iterator[None]:
     """What stops the bot from going online, as one line that never holds the token."""
+    quiet = QuietBootstrap()
+    ptb = logging.getLogger("telegram.ext")
+    ptb.addFilter(quiet)
     try:
         yield
     except InvalidToken as error:
@@ -175,7 +186,19 @@ def startup_errors(token: Secret) -> Iterator[None]:
         raise StartupError(str(error), 3) from error
     except OSError as error:  # e.g. the webhook's port is taken
         raise StartupError(f"could not start the bot: {error}") from error
+    except NetworkError as error:  # TimedOut too: no network, refused, DNS, proxy
+        where = f" at {api}" if api else ""
+        reason = redact(str(error), token)
+        raise StartupError(
+            f"could not reach Telegram{where} ({reason}); check the network connection, "
+            "any proxy or firewall, and TELEGRAM_API_BASE_URL"
+        ) from error
     except TelegramError as error:
-        # PTB's messages can quote the request, and so the token: never echo them raw.
-        message = str(error).replace(token.reveal(), "[REDACTED]")
-        raise StartupError(f"could not start the bot: {message}") from error
+        raise StartupError(f"could not start the bot: {redact(str(error), token)}") from error
+    finally:
+        ptb.removeFilter(quiet)
+
+
+def redact(message: str, token: Secret) -> str:
+    """PTB's messages can quote the request, and so the token: never echo them raw."""
+    return message.replace(token.reveal(), "[REDACTED]")

@@ -28,7 +28,11 @@ class TelegramTransport:
             if webhook:
                 run_webhook(build_application(settings, answers), settings, url, secret, token)
             else:
-                run_polling(build_application(settings, answers, polling_lease=True), token)
+                run_polling(
+                    build_application(settings, answers, polling_lease=True),
+                    token,
+                    settings.api_base_url,
+                )
         except StartupError as error:
             raise CommandError(str(error), error.code) from error
 

@@ -84,6 +84,19 @@ class ConsoleRequest(BaseRequest):
             self.messages[message["message_id"]] = message
             self.show(message)
             return message
+        if endpoint == "sendDocument":
+            # A terminal cannot show a file: it says what was sent instead.
+            message = {
+                "message_id": next(self.message_ids),
+                "date": int(time.time()),
+                "chat": CHAT,
+                "from": BOT_USER,
+                "document": {"file_id": "console", "file_unique_id": "console"},
+            }
+            self.print("")
+            self.print(plain(str(params.get("caption", ""))))
+            self.print("  (a file was sent; files are not shown in the terminal)")
+            return message
         if endpoint in ("editMessageText", "editMessageReplyMarkup"):
             message = dict(self.messages[int(params["message_id"])])
             if "text" in params:

@@ -17,7 +17,8 @@ from handlers.context import BotContext
 from handlers.markup import send
 from handlers.routing import NEW, PRIVATE
 
-PERSONAL_COMMANDS = ("mydata", "remind", "stage", "timezone", "reminders", "forget", "cancel")
+PERSONAL_COMMANDS = ("mydata", "remind", "stage", "timezone", "reminders", "forget", "cancel",
+                     "settings", "calendar")  # fmt: skip
 
 
 class Addressed(filters.MessageFilter):

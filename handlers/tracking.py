@@ -9,11 +9,16 @@ from telegram.ext import BaseHandler
 
 from bot.replies import problem
 from bot.replies import tracking as say
-from bot.replies.buttons import CancelReminder, DoneReminder, SetStage, SnoozeReminder
+from bot.replies.buttons import (
+    CancelReminder,
+    DoneReminder,
+    ReminderPage,
+    SetStage,
+    SnoozeReminder,
+)
 from bot.replies.tracking import welcome_back
 from bot.store import User
 from bot.timeparse import InputError
-from bot.tracking import reminder_number
 from handlers.context import BotContext
 from handlers.markup import send, show_in_place
 from handlers.routing import Callback, on_button, personal, pressed
@@ -54,76 +59,87 @@ def arguments(context: BotContext) -> str:
     return " ".join(context.args or [])
 
 
+def language(update: Update) -> str | None:
+    """The user's Telegram language, which suggests their likely time zones."""
+    return update.effective_user.language_code if update.effective_user else None
+
+
 @explains_bad_input
 async def stage(update: Update, context: BotContext) -> None:
-    """Show the stage with buttons, or set it: /stage interview [2027-02-14 10:30]."""
+    """/stage: the menu; /stage interview [14 Feb 10:30]: set it (a missing date is asked)."""
     message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    tracker, kb = context.services.tracker, context.services.answers.current.kb
-    if not context.args:
-        await send(message, say.stage_menu(kb, user, tracker.zone(user)))
-        return
-    change = await tracker.set_stage(user, kb, context.args[0], context.args[1:])
-    await send(message, say.stage_change_reply(kb, change))
+    kb = context.services.answers.current.kb
+    reply = await context.services.guide.stage(user, kb, arguments(context), language(update))
+    await send(message, reply)
 
 
 @explains_bad_input
 async def stage_button(update: Update, context: BotContext) -> None:
-    """A stage button from /stage: set that stage (without a date)."""
+    """A stage button from /stage: set that stage, then ask its date."""
     user = await applicant(update, context)
     if (press := await pressed(update, SetStage)) is None or user is None:
         return
     query, chosen = press
     kb = context.services.answers.current.kb
-    change = await context.services.tracker.set_stage(user, kb, chosen.stage, [])
-    await query.answer(say.stage_set_toast(change))
+    reply = await context.services.guide.stage_chosen(user, kb, chosen.stage, language(update))
+    await query.answer(say.STAGE_SET_TOAST)
     if isinstance(query.message, Message):
-        await send(query.message, say.stage_change_reply(kb, change))
+        await send(query.message, reply)
 
 
 @explains_bad_input
 async def remind(update: Update, context: BotContext) -> None:
-    """/remind 2027-02-14 09:00 TEXT or /remind in 90 minutes TEXT."""
+    """/remind tomorrow 9am TEXT, /remind in 90 minutes TEXT; without them, it asks."""
     message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    reminder = await context.services.tracker.remind(user, arguments(context))
-    await send(message, say.reminder_set_reply(reminder))
+    reply = await context.services.guide.remind(user, arguments(context), language(update))
+    await send(message, reply)
 
 
 async def list_reminders(update: Update, context: BotContext) -> None:
-    """/reminders: the open ones, each with a cancel button."""
+    """/reminders: the first page of the open ones, each with a cancel button."""
     message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
     await send(message, say.reminders_reply(await context.services.tracker.listing(user)))
 
 
+@explains_bad_input
 async def cancel(update: Update, context: BotContext) -> None:
-    """/cancel N."""
+    """/cancel: the step in progress; without one, /cancel 12 cancels reminder #12."""
     message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    number = reminder_number(arguments(context))
-    if number is None:
-        await send(message, problem(say.CANCEL_USAGE))
-        return
-    done = await context.services.tracker.cancel(user, number)
-    await send(message, say.cancelled(number, done))
+    await send(message, await context.services.guide.cancel(user, arguments(context)))
 
 
 async def cancel_button(update: Update, context: BotContext) -> None:
-    """A cancel button under /reminders: cancel, then refresh the list in place."""
+    """A cancel button under /reminders: cancel, then refresh that page in place."""
     user = await applicant(update, context)
     if (press := await pressed(update, CancelReminder)) is None or user is None:
         return
     query, chosen = press
     tracker = context.services.tracker
-    done = await tracker.cancel(user, chosen.reminder)
-    await query.answer(say.cancel_toast(chosen.reminder, done))
+    page = say.page_with(await tracker.listing(user), chosen.reminder)
+    cancelled = await tracker.cancel(user, chosen.reminder)
+    await query.answer(say.cancel_toast(cancelled))
     if isinstance(query.message, Message):
-        await show_in_place(query.message, say.reminders_reply(await tracker.listing(user)))
+        await show_in_place(query.message, say.reminders_reply(await tracker.listing(user), page))
+
+
+async def reminder_page(update: Update, context: BotContext) -> None:
+    """Previous / Next under /reminders: that page, in place."""
+    user = await applicant(update, context)
+    if (press := await pressed(update, ReminderPage)) is None or user is None:
+        return
+    query, chosen = press
+    await query.answer()
+    listing = await context.services.tracker.listing(user)
+    if isinstance(query.message, Message):
+        await show_in_place(query.message, say.reminders_reply(listing, chosen.page))
 
 
 @explains_bad_input
@@ -154,17 +170,13 @@ async def done_button(update: Update, _: BotContext) -> None:
 
 @explains_bad_input
 async def timezone(update: Update, context: BotContext) -> None:
-    """/timezone Europe/London."""
+    """/timezone London, Tokyo, UTC+9, JST…; without a zone, it asks with buttons."""
     message, user = update.effective_message, await applicant(update, context)
     if message is None or user is None:
         return
-    tracker = context.services.tracker
-    if not context.args:
-        await send(message, say.timezone_prompt(tracker.zone(user)))
-        return
     kb = context.services.answers.current.kb
-    change = await tracker.set_timezone(user, kb, arguments(context))
-    await send(message, say.timezone_reply(change))
+    reply = await context.services.guide.timezone(user, kb, arguments(context), language(update))
+    await send(message, reply)
 
 
 def routes() -> list[BaseHandler[Update, BotContext, None]]:
@@ -176,6 +188,7 @@ def routes() -> list[BaseHandler[Update, BotContext, None]]:
         personal("timezone", timezone),
         on_button(SetStage, stage_button),
         on_button(CancelReminder, cancel_button),
+        on_button(ReminderPage, reminder_page),
         on_button(SnoozeReminder, snooze_button),
         on_button(DoneReminder, done_button),
     ]

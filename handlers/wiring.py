@@ -7,19 +7,22 @@ from __future__ import annotations
 
 from telegram.ext import MessageHandler, filters
 
-from handlers import groups, guard, menu, privacy, questions, staff, tracking
+from handlers import groups, guard, guided, menu, privacy, questions, staff, tracking
 from handlers.context import BotApp
 from handlers.errors import error_handler
 from handlers.routing import NEW, PRIVATE
 
 COMMANDS = (
-    ("start", "Menu: positions, duties, selection steps"),
-    ("stage", "Your selection stage and its date"),
-    ("remind", "Set a reminder: /remind in 2 hours Call the embassy"),
-    ("reminders", "Your reminders"),
-    ("cancel", "Cancel a reminder: /cancel 12"),
-    ("timezone", "Your time zone: /timezone Europe/London"),
+    ("start", "Menu: positions, duties, selection steps, your stage"),
+    ("stage", "Your selection stage and its date: /stage interview 14 Feb 10:30"),
+    ("remind", "Set a reminder: /remind tomorrow 9am Call the embassy"),
+    ("reminders", "Your reminders, each with a cancel button"),
+    ("cancel", "Stop the question in progress (or /cancel 12: reminder #12)"),
+    ("timezone", "Your time zone: /timezone London, Tokyo or UTC+9"),
+    ("settings", "Your time zone and default reminders"),
+    ("calendar", "Your dates as a calendar file (.ics)"),
     ("mydata", "What I store about you"),
+    ("privacy", "Who runs this bot and what it keeps"),
     ("forget", "Delete everything I store about you"),
     ("help", "What I can do"),
 )
@@ -27,15 +30,16 @@ COMMANDS = (
 
 def register(application: BotApp) -> None:
     """Attach every handler; order matters: commands and buttons before free text."""
-    for handler, group in guard.routes():
+    for handler, group in (*guard.routes(), *guided.first_routes()):
         application.add_handler(handler, group=group)
-    for feature in (groups, menu, questions, tracking, privacy, staff):
+    for feature in (groups, menu, questions, tracking, guided, privacy, staff):
         application.add_handlers(feature.routes())
     # What is left, in private chats; in groups the bot speaks only when addressed.
     application.add_handlers(
         [
             MessageHandler(NEW & PRIVATE & filters.COMMAND, menu.unknown_command),
-            MessageHandler(NEW & PRIVATE & filters.TEXT, questions.question),
+            # A plain message answers a guided step waiting for it, else it is a question.
+            guided.TEXT,
             MessageHandler(
                 NEW & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, menu.non_text
             ),

@@ -145,3 +145,15 @@ def test_database_url_must_be_postgresql(url: str) -> None:
 
 def test_no_database_url_means_the_sqlite_file() -> None:
     assert load_settings({}).database_url is None
+
+
+def test_operator_defaults_and_overrides() -> None:
+    assert load_settings({}).operator == "the team that runs this bot"
+    assert load_settings({"JETBOT_OPERATOR": "  "}).operator == "the team that runs this bot"
+    named = load_settings({"JETBOT_OPERATOR": " JETAA  Ruritania "})
+    assert named.operator == "JETAA Ruritania"
+
+
+def test_operator_too_long_is_one_clear_error() -> None:
+    with pytest.raises(ConfigError, match="JETBOT_OPERATOR is over 200 characters"):
+        load_settings({"JETBOT_OPERATOR": "x" * 201})

@@ -109,3 +109,22 @@ def test_memory_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     # Once past PRUNE_AT, only the users heard from in the last minute are remembered.
     assert max(sizes) <= PERIOD + 1
     assert min(guard.seen) > 1000 - 62
+
+
+def test_the_clock_is_the_guards_own_when_no_time_is_given() -> None:
+    now = [T0]
+    guard = FloodGuard(limit=2, clock=lambda: now[0])
+    assert [guard.check(1), guard.check(1), guard.check(1)] == [
+        Verdict.ALLOW,
+        Verdict.ALLOW,
+        Verdict.WARN,
+    ]
+    now[0] += PERIOD
+    assert guard.check(1) is Verdict.ALLOW
+
+
+def test_taps_at_one_a_second_for_two_minutes_stay_under_the_tap_limit() -> None:
+    guard = FloodGuard(flood_guard.TAP_LIMIT)
+    assert burst(guard, 1, 120, step=1.0) == [Verdict.ALLOW] * 120
+    # A script tapping ten times a second is stopped.
+    assert Verdict.WARN in burst(guard, 2, 200, step=0.1)

@@ -18,6 +18,7 @@ from bot.timeparse import (
     parse_remind,
     parse_reminder,
     parse_zone,
+    split_when,
 )
 from bot.tracking import default_due
 
@@ -541,3 +542,28 @@ def test_control_characters_never_reach_a_stored_reminder() -> None:
     due, text, _ = parse_remind("in 2 hours Bring\x00 pass\x07port", NOW, LONDON)
     assert text == "Bring  pass port"
     assert due == NOW + timedelta(hours=2)
+
+
+# -- reading a reminder whose text may be missing ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "at", "text", "wall_clock"),
+    [
+        ("tomorrow 9am", utc(2027, 1, 11, 9, 0), "", True),
+        ("tomorrow 9am Call", utc(2027, 1, 11, 9, 0), "Call", True),
+        ("in 2 hours", NOW + timedelta(hours=2), "", False),
+        ("in 2 hours Call", NOW + timedelta(hours=2), "Call", False),
+        ("14/02/2027", utc(2027, 2, 14, 9, 0), "", True),
+        ("friday 14:00 Send the form", utc(2027, 1, 15, 14, 0), "Send the form", True),
+    ],
+)
+def test_split_when(args: str, at: datetime, text: str, wall_clock: bool) -> None:
+    when, rest = split_when(args, NOW, ZoneInfo("Europe/London"))
+    assert (when.at, rest, when.wall_clock) == (at, text, wall_clock)
+
+
+@pytest.mark.parametrize("args", ["in soon", "2h Call", "someday Call", "31 Feb Call"])
+def test_split_when_refuses_what_parse_reminder_refuses(args: str) -> None:
+    with pytest.raises(InputError):
+        split_when(args, NOW, ZoneInfo("Europe/London"))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -221,7 +220,7 @@ async def test_set_stage_all_defaults_past(
     assert changes == []
 
 
-async def test_set_stage_new_date_replaces_reminders(
+async def test_set_stage_new_date_moves_reminders_keeping_their_numbers(
     store: SqlStore, tracker: Tracker, kb: KnowledgeBase
 ) -> None:
     user = await make_user(store, "Asia/Tokyo")
@@ -233,11 +232,14 @@ async def test_set_stage_new_date_replaces_reminders(
         utc(2027, 2, 28, 9, 0),
         utc(2027, 3, 1, 4, 0),
     ]
-    for old in first.reminders:
-        assert await store.get_reminder(old.id) == replace(old, status=Status.CANCELLED)
+    assert [r.number for r in first.reminders] == [r.number for r in second.reminders]
+    assert [r.number for r in second.reminders] == [1, 2, 3]
+    assert custom.number == 4
     assert await store.user_reminders(1) == sorted(
         [*second.reminders, custom], key=lambda r: r.due_at
     )
+    cancelled = await store.count_reminders(1, [Status.CANCELLED])
+    assert cancelled == 0
 
 
 async def test_set_stage_keeps_other_stages_reminders(
@@ -308,7 +310,10 @@ async def test_unknown_stage_lists_stage_ids(
     user = await make_user(store)
     with pytest.raises(InputError) as error:
         await tracker.set_stage(user, kb, "interveiw", ["2027-02-14", "10:30"])
-    assert str(error.value) == "'interveiw' is not a stage; use one of: apply, interview, results"
+    assert str(error.value) == (
+        "'interveiw' is not a stage; use one of: apply, interview, results, "
+        "e.g. /stage interview 14 Feb 10:30"
+    )
     assert await user_state(store) == (user, [])
 
 
@@ -318,9 +323,10 @@ async def test_unknown_stage_lists_stage_ids(
         (["2027-01-09", "10:30"], "in the past"),
         (["2027-01-10", "12:00"], "in the past"),
         (["2027-02-30", "10:30"], "not a real date"),
-        (["2027-02-14"], "YYYY-MM-DD HH:MM"),
-        (["2027-02-14", "10:30", "extra"], "YYYY-MM-DD HH:MM"),
-        (["tomorrow", "10:30"], "is not a date and time"),
+        (["31", "Feb"], "not a real date"),
+        (["14/02/2027", "25:00"], "not a real time"),
+        (["2027-02-14", "10:30", "extra"], "but not 'extra'"),
+        (["someday"], "is not a date or time"),
         (["2031-01-01", "10:30"], "three years"),
     ],
 )
@@ -406,9 +412,9 @@ async def test_set_timezone_moves_wall_clock_times_only(
     kept = await store.get_reminder(relative.id)
     assert kept is not None
     assert (kept.due_at, kept.timezone) == (NOW + timedelta(minutes=90), "Europe/London")
-    for old in stage.reminders:
-        assert await _status(store, old.id) is Status.CANCELLED
     interview = [r for r in await store.user_reminders(1) if r.stage == "interview"]
+    # Moved in place: the same rows, so the same numbers the user knows.
+    assert [r.id for r in interview] == [r.id for r in stage.reminders]
     assert times(interview) == [
         utc(2027, 2, 7, 10, 30),
         utc(2027, 2, 13, 18, 0),
@@ -612,3 +618,126 @@ async def test_a_time_zone_change_does_not_resend_delivered_stage_reminders(
     open_texts = [r.text for r in await store.user_reminders(user.user_id)]
     assert len(open_texts) == len(change.reminders) - 1
     assert all("One week" not in text for text in open_texts)
+
+
+# -- natural dates, stages by title, stable numbers (issue 11) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "due", "wall_clock"),
+    [
+        ("tomorrow 9am call embassy", utc(2027, 1, 11, 9, 0), True),
+        ("14 Feb 10:30 Bring passport", utc(2027, 2, 14, 10, 30), True),
+        ("14/02/2027 Bring passport", utc(2027, 2, 14, 9, 0), True),
+        ("friday 14:00 Call", utc(2027, 1, 15, 14, 0), True),
+        ("in 1h30m Call", NOW + timedelta(minutes=90), False),
+    ],
+)
+async def test_remind_reads_natural_dates(
+    store: SqlStore, tracker: Tracker, args: str, due: datetime, wall_clock: bool
+) -> None:
+    user = await make_user(store, "Europe/London")
+    reminder = await tracker.remind(user, args)
+    assert reminder.due_at == due
+    assert (reminder.local_time is not None) == wall_clock
+
+
+@pytest.mark.parametrize(
+    ("words", "stage_id", "at", "time_given"),
+    [
+        (["interview", "14", "Feb", "10:30"], "interview", utc(2027, 2, 14, 10, 30), True),
+        (["interview", "2027-02-14"], "interview", utc(2027, 2, 14, 9, 0), False),
+        (["Application", "14/02/2027", "9am"], "apply", utc(2027, 2, 14, 9, 0), True),
+    ],
+)
+async def test_stage_reads_natural_dates_and_titles(
+    store: SqlStore,
+    tracker: Tracker,
+    kb: KnowledgeBase,
+    words: list[str],
+    stage_id: str,
+    at: datetime,
+    time_given: bool,
+) -> None:
+    user = await make_user(store, "Europe/London")
+    change = await tracker.set_stage(user, kb, words[0], words[1:])
+    assert (change.stage.id, change.stage_at, change.time_given) == (stage_id, at, time_given)
+
+
+async def test_a_stage_title_of_several_words_wins_over_an_id(
+    store: SqlStore, tracker: Tracker, shipped_kb: KnowledgeBase
+) -> None:
+    user = await make_user(store, "Europe/London")
+    change = await tracker.set_stage(
+        user, shipped_kb, "application", "review 14 Feb 10:30".split()
+    )
+    assert (change.stage.id, change.stage_at) == ("review", utc(2027, 2, 14, 10, 30))
+    change = await tracker.set_stage(user, shipped_kb, "application review", [])
+    assert change.stage.id == "review"
+    change = await tracker.set_stage(user, shipped_kb, "application", ["14", "Feb"])
+    assert change.stage.id == "application"
+
+
+async def test_stage_date_in_a_dst_gap_is_refused(
+    store: SqlStore, tracker: Tracker, kb: KnowledgeBase
+) -> None:
+    user = await make_user(store, "Europe/London")
+    with pytest.raises(InputError, match="clocks skip it"):
+        await tracker.set_stage(user, kb, "interview", ["2027-03-28", "01:30"])
+    south = await make_user(store, "Australia/Sydney", user_id=2)
+    # Sydney's clocks go forward on the first Sunday of October: 02:30 does not exist.
+    with pytest.raises(InputError, match="clocks skip it"):
+        await tracker.set_stage(south, kb, "interview", ["3", "Oct", "2027", "02:30"])
+
+
+async def test_numbers_survive_many_zone_changes(
+    store: SqlStore, tracker: Tracker, kb: KnowledgeBase
+) -> None:
+    """The issue: after four /timezone changes, reminders #1 to #3 became #16 to #18."""
+    user = await make_user(store, "Asia/Tokyo")
+    change = await tracker.set_stage(user, kb, "interview", ["2027-02-14", "09:30"])
+    assert [r.number for r in change.reminders] == [1, 2, 3]
+    for zone in ("Europe/London", "America/New_York", "Australia/Sydney", "Asia/Tokyo"):
+        await tracker.set_timezone(user, kb, zone)
+    live = await store.user_reminders(1)
+    assert [r.number for r in live] == [1, 2, 3]
+    assert await store.count_reminders(1, [Status.CANCELLED]) == 0
+    data = await tracker.my_data(1)
+    assert (len(data.reminders), data.past) == (3, 0)
+    # A number given before the changes still names the same reminder.
+    cancelled = await tracker.cancel_number(user, 2)
+    assert cancelled is not None
+    assert cancelled.id == change.reminders[1].id
+
+
+async def test_default_reminders_switch_off_and_on(
+    store: SqlStore, tracker: Tracker, kb: KnowledgeBase
+) -> None:
+    user = await make_user(store, "Europe/London")
+    first = await tracker.set_stage(user, kb, "interview", ["2027-02-14", "10:30"])
+    assert len(first.reminders) == 3
+    off = await tracker.set_default_reminders(user, kb, False)
+    assert off is not None
+    assert off.reminders == []
+    assert await store.user_reminders(1) == []
+    again = await tracker.set_stage(user, kb, "interview", ["2027-02-15", "10:30"])
+    assert (again.reminders, again.defaults_off) == ([], True)
+    on = await tracker.set_default_reminders(user, kb, True)
+    assert on is not None
+    assert [r.due_at for r in on.reminders] == [
+        utc(2027, 2, 8, 10, 30),
+        utc(2027, 2, 14, 18, 0),
+        utc(2027, 2, 15, 8, 30),
+    ]
+
+
+async def test_my_data_lists_live_reminders_and_counts_past_ones(
+    store: SqlStore, tracker: Tracker
+) -> None:
+    user = await make_user(store)
+    kept = await tracker.remind(user, "in 1 hour Keep")
+    gone = await tracker.remind(user, "in 2 hours Gone")
+    await tracker.cancel_number(user, gone.shown)
+    data = await tracker.my_data(1)
+    assert [r.id for r in data.reminders] == [kept.id]
+    assert data.past == 1

@@ -89,11 +89,16 @@ HELP_TEXT = (
     "you of your dates in the selection process.\n\n"
     "• Type a question in your own words, e.g. <i>can I apply for both CIR and ALT?</i>\n"
     "• /start opens the menu to browse positions, duties and the selection steps.\n"
-    "• /stage shows or sets your stage: /stage interview 2027-02-14 10:30\n"
-    "• /remind 2027-02-14 09:00 Bring passport, or /remind in 90 minutes Call the embassy\n"
-    "• /reminders lists yours; /cancel 12 cancels one\n"
-    "• /timezone Europe/London sets your time zone\n"
-    "• /mydata shows what I store about you; /forget deletes it\n\n"
+    "• /stage shows or sets your stage: /stage interview 14 Feb 10:30\n"
+    "• /remind tomorrow 9am Bring passport, or /remind in 90 minutes Call the embassy; "
+    "/remind alone asks step by step\n"
+    "• /reminders lists yours, each with a cancel button; /cancel stops a question in "
+    "progress (/cancel 12 cancels reminder #12 when none is)\n"
+    "• /timezone London (or Tokyo, UTC+9, JST) sets your time zone; /settings has it and "
+    "the default reminders switch\n"
+    "• /calendar sends your dates as a calendar file\n"
+    "• /mydata shows what I store about you; /forget deletes it; /privacy says who runs "
+    "this bot\n\n"
     "If I don't know something, I'll tell you where to ask."
 )
 NON_TEXT = "I can only read text messages. Please type your question, or send /start for the menu."
@@ -111,6 +116,9 @@ FLOODING = (
     "You're sending messages faster than I can answer them. "
     "I'll pause for a minute; please send your question again then."
 )
+
+# On a button tap over the tap limit: a short note on the tap, never a message.
+TAPPING = "Slow down a little, please: I'll take taps again in a minute."
 
 
 def problem(message: str) -> Reply:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any, ClassVar, Self
+from zoneinfo import available_timezones
 
 # Telegram's callback_data holds at most 64 bytes.
 CALLBACK_DATA_LIMIT = 64
@@ -148,3 +150,84 @@ class BroadcastChoice(ButtonData, prefix="bc"):
     choices = ("yes", "no")
     confirm: bool
     broadcast: int
+
+
+# -- guided commands (bot/guide.py) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemindWhen(ButtonData, prefix="gw"):
+    """A choice under "When should I remind you?"."""
+
+    words: ClassVar[tuple[str, ...]] = ("hour", "tomorrow", "type")
+    choice: str
+
+    @classmethod
+    def read(cls, kind: object, text: str) -> object | None:
+        return text if text in cls.words else None
+
+
+@dataclass(frozen=True)
+class ChooseZone(ButtonData, prefix="gz"):
+    """A time zone offered as a button: an IANA name this machine can load."""
+
+    zone: str
+
+    @classmethod
+    def read(cls, kind: object, text: str) -> object | None:
+        return text if text in zone_names() else None
+
+
+@dataclass(frozen=True)
+class OtherZone(ButtonData, prefix="gzo"):
+    """ "Other: type a city" under the zone buttons."""
+
+
+@dataclass(frozen=True)
+class PickReading(ButtonData, prefix="gr"):
+    """One reading of an ambiguous date, by its place in the question."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class NoDate(ButtonData, prefix="gnd"):
+    """ "No date yet" under the stage date question."""
+
+
+@dataclass(frozen=True)
+class ReminderPage(ButtonData, prefix="rpg"):
+    """Previous / Next under /reminders."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class MyDataPage(ButtonData, prefix="mpg"):
+    """Previous / Next under /mydata."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class DefaultReminders(ButtonData, prefix="sdr"):
+    """The /settings switch for a stage's default reminders."""
+
+    choices = ("on", "off")
+    on: bool
+
+
+@dataclass(frozen=True)
+class ChangeZone(ButtonData, prefix="scz"):
+    """ "Change time zone" under /settings."""
+
+
+@dataclass(frozen=True)
+class OpenStage(ButtonData, prefix="sst"):
+    """ "Set my stage" under the /start menu."""
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """The IANA names this machine can load: the only zones a button may carry."""
+    return frozenset(available_timezones())

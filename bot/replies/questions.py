@@ -8,7 +8,7 @@ from html import escape
 from bot.knowledge import KnowledgeBase, Topic
 from bot.matcher import Match, Outcome
 from bot.replies import Button, Reply, button
-from bot.replies.buttons import AnswerTopic, Browse, BrowseTopic, NoneOfThese, Vote
+from bot.replies.buttons import AnswerTopic, Browse, BrowseTopic, NoneOfThese, OpenStage, Vote
 
 DID_YOU_MEAN = "I'm not sure I understood. Did you mean one of these?"
 ASK_TEXT = (
@@ -85,14 +85,31 @@ def fallback_reply(kb: KnowledgeBase) -> Reply:
     return Reply(escape(kb.fallback))
 
 
+# What the knowledge base's welcome does not say: the tracking half of the bot.
+TRACKING_INTRO = (
+    "I can also keep track of where you are in the selection process: tell me your "
+    "<b>stage</b> and its date (/stage), and I'll send <b>reminders</b> before it, and any "
+    "you set yourself (/remind tomorrow 9am Call the embassy). Dates are read in your "
+    "<b>time zone</b>: set it with /timezone London (or Tokyo, UTC+9…). All commands are "
+    "in the Menu button next to the text field."
+)
+
+
 def main_menu(kb: KnowledgeBase) -> Reply:
-    return Reply(escape(kb.welcome), menu_buttons())
+    """/start: the welcome, what tracking offers, and the menu buttons it speaks of."""
+    return Reply(f"{escape(kb.welcome.rstrip())}\n\n{TRACKING_INTRO}", menu_buttons())
 
 
 def menu_buttons() -> tuple[tuple[Button, ...], ...]:
     labels = [button(s.label, Browse(s.key)) for s in SECTIONS]
     rows = tuple(tuple(labels[i : i + 2]) for i in range(0, len(labels), 2))
-    return (*rows, (button("❓ Ask a question", Browse(ASK_SECTION)),))
+    return (
+        *rows,
+        (
+            button("📅 Set my stage", OpenStage()),
+            button("❓ Ask a question", Browse(ASK_SECTION)),
+        ),
+    )
 
 
 def back_button(to: str) -> tuple[Button, ...]:

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.clock import show
-from bot.context import MEMORY, Context
+from bot.dates import describe
 from bot.knowledge import KnowledgeBase
-from bot.replies import Reply, button, note
-from bot.replies.buttons import CancelReminder, DoneReminder, Forget, SetStage, SnoozeReminder
+from bot.replies import Button, Reply, button, note
+from bot.replies.buttons import (
+    ButtonData,
+    CancelReminder,
+    DoneReminder,
+    ReminderPage,
+    SetStage,
+    SnoozeReminder,
+)
 from bot.store import Reminder, Status, User
-from bot.tracking import Listing, MyData, StageChange, ZoneChange
+from bot.timebase import excerpt
+from bot.tracking import Listing, StageChange, ZoneChange
+from bot.zones import describe_zone
+
+PAGE = 10  # reminders per page: one command is one message, however many there are
+# A listing quotes this much of each reminder, so that a page always fits one message.
+LISTED_TEXT = 120
 
 STATUS_NOTES = {
     Status.PENDING: "",
@@ -37,33 +51,77 @@ def reminder_reply(reminder_id: int, text: str, late_due: str | None) -> Reply:
 
 
 def reminder_line(reminder: Reminder, zone: ZoneInfo) -> str:
+    """One reminder in a listing: its number, time, shortened text and state."""
     note = STATUS_NOTES.get(reminder.status, "")
-    return f"#{reminder.id} · {show(reminder.due_at, zone)} · {escape(reminder.text)}{note}"
+    text = escape(excerpt(reminder.text, LISTED_TEXT))
+    return f"#{reminder.shown} · {show(reminder.due_at, zone)} · {text}{note}"
 
 
-def reminder_set_reply(reminder: Reminder) -> Reply:
+def reminder_set_reply(reminder: Reminder, time_given: bool = True) -> Reply:
+    """The confirmation: the moment understood, in words with weekday, time and zone."""
     zone = ZoneInfo(reminder.timezone)
-    return Reply(
-        f"Reminder set for {show(reminder.due_at, zone)} ({zone.key}):\n"
-        f"{escape(reminder.text)}\n\nSee all with /reminders; cancel with /cancel {reminder.id}."
-    )
+    lines = [
+        f"Reminder #{reminder.shown} set for {escape(describe(reminder.due_at, zone))}:",
+        escape(reminder.text),
+    ]
+    if not time_given:
+        lines += ["", default_time_note(reminder.due_at, zone, "/remind tomorrow 14:00 …")]
+    lines += ["", f"See all with /reminders; cancel with /cancel {reminder.shown}."]
+    return Reply("\n".join(lines))
 
 
-def reminders_reply(listing: Listing) -> Reply:
+def default_time_note(moment: datetime, zone: ZoneInfo, example: str) -> str:
+    """Says the time was chosen for the user, and how to give one."""
+    local = moment.astimezone(zone)
+    return f"(No time given, so I used {local:%H:%M}; give one to change it, e.g. {example}.)"
+
+
+def page_of(count: int, page: int) -> int:
+    """``page`` kept within the pages there are (a button may be older than a change)."""
+    last = max(0, (count - 1) // PAGE)
+    return min(max(page, 0), last)
+
+
+def page_buttons(
+    count: int, page: int, to_page: Callable[[int], ButtonData]
+) -> tuple[tuple[Button, ...], ...]:
+    """Previous / Next, when there is more than one page."""
+    row = []
+    if page > 0:
+        row.append(button("◀️ Previous", to_page(page - 1)))
+    if (page + 1) * PAGE < count:
+        row.append(button("Next ▶️", to_page(page + 1)))
+    return (tuple(row),) if row else ()
+
+
+def reminders_reply(listing: Listing, page: int = 0) -> Reply:
+    """One page of the open reminders, each with a cancel button; Previous / Next."""
     reminders, zone = listing.reminders, listing.zone
     if not reminders:
         return Reply(
-            "You have no reminders. Set one with /remind 2027-02-14 09:00 Bring passport, "
+            "You have no reminders. Set one with /remind tomorrow 9am Bring passport, "
             "or /remind in 90 minutes Call the embassy."
         )
-    lines = [f"Your reminders ({zone.key}):", ""]
-    lines += [reminder_line(r, zone) for r in reminders]
+    page = page_of(len(reminders), page)
+    shown = reminders[page * PAGE : (page + 1) * PAGE]
+    heading = f"Your reminders ({zone.key})"
+    if len(reminders) > PAGE:
+        first = page * PAGE + 1
+        heading += f", {first} to {first + len(shown) - 1} of {len(reminders)}"
+    lines = [f"{heading}:", ""]
+    lines += [reminder_line(r, zone) for r in shown]
     buttons = tuple(
-        (button(f"Cancel #{r.id}", CancelReminder(r.id)),)
-        for r in reminders
+        (button(f"Cancel #{r.shown}", CancelReminder(r.id)),)
+        for r in shown
         if r.status is not Status.SENDING
     )
-    return Reply("\n".join(lines), buttons)
+    return Reply("\n".join(lines), buttons + page_buttons(len(reminders), page, ReminderPage))
+
+
+def page_with(listing: Listing, reminder_id: int) -> int:
+    """The page of the listing a reminder is on (0 if it is not there)."""
+    ids = [r.id for r in listing.reminders]
+    return ids.index(reminder_id) // PAGE if reminder_id in ids else 0
 
 
 def stage_menu(kb: KnowledgeBase, user: User, zone: ZoneInfo) -> Reply:
@@ -76,7 +134,7 @@ def stage_menu(kb: KnowledgeBase, user: User, zone: ZoneInfo) -> Reply:
         if user.stage_at is not None:
             text += f", on {show(user.stage_at, zone)} ({zone.key})"
         text += "."
-    text += "\n\nTo add a date: /stage interview 2027-02-14 10:30 (your time zone: /timezone)."
+    text += "\n\nTo add a date: /stage interview 14 Feb 10:30 (your time zone: /timezone)."
     rows = tuple(
         (button(("✅ " if s.id == user.stage else "") + s.title, SetStage(s.id)),)
         for s in kb.stages
@@ -89,13 +147,20 @@ def stage_change_reply(kb: KnowledgeBase, change: StageChange) -> Reply:
     zone = change.zone
     lines = [f"Your stage is now <b>{escape(change.stage.title)}</b>"]
     if change.stage_at is not None:
-        lines[0] += f", on {show(change.stage_at, zone)} ({zone.key})"
+        lines[0] += f", on {escape(describe(change.stage_at, zone))}"
     lines[0] += "."
+    if change.stage_at is not None and not change.time_given:
+        example = f"/stage {change.stage.id} {change.stage_at.astimezone(zone):%d %b} 10:30"
+        lines += ["", default_time_note(change.stage_at, zone, example)]
     if change.reminders:
         lines += ["", "I'll remind you:"]
-        lines += [f"• {show(r.due_at, zone)}: {escape(r.text)}" for r in change.reminders]
+        lines += [
+            f"• #{r.shown} {show(r.due_at, zone)}: {escape(r.text)}" for r in change.reminders
+        ]
     if change.skipped:
         lines += ["", f"({change.skipped} earlier reminder(s) skipped: their time has passed.)"]
+    if change.defaults_off:
+        lines += ["", "(Default reminders are off; switch them on in /settings.)"]
     topic = kb.topics.get(change.stage.topic)
     if topic is not None:
         lines += ["", f"<b>What happens at this step</b>\n{escape(topic.answer)}"]
@@ -105,80 +170,13 @@ def stage_change_reply(kb: KnowledgeBase, change: StageChange) -> Reply:
 
 
 def timezone_reply(change: ZoneChange) -> Reply:
-    text = f"Your time zone is now {change.zone.key}."
+    """The new zone with its offset and clock now, and how the typed name was read."""
+    text = f"Your time zone is now {escape(describe_zone(change.zone, change.now))}."
+    if change.note:
+        text += f"\n({escape(change.note[:1].upper() + change.note[1:])}.)"
     if change.moved:
-        text += f" {change.moved} reminder(s) keep their local time in it."
+        text += f"\n{change.moved} reminder(s) keep their local time in it; their numbers stay."
     return Reply(text)
-
-
-def timezone_prompt(zone: ZoneInfo) -> Reply:
-    return Reply(
-        f"Your time zone is {zone.key}. Change it with an IANA name, "
-        "e.g. /timezone Europe/London or /timezone America/New_York."
-    )
-
-
-def mydata_reply(data: MyData) -> Reply:
-    user, reminders, default, deliveries = (
-        data.user,
-        data.reminders,
-        data.default_zone,
-        data.deliveries,
-    )
-    if user is None:
-        return Reply("I store nothing about you.")
-    zone = ZoneInfo(user.timezone) if user.timezone else default
-    lines = [
-        "Everything I store about you:",
-        f"• Telegram user id: {user.user_id}",
-        f"• Time zone: {user.timezone or f'not set (using {default.key})'}",
-        f"• Stage: {escape(user.stage or 'not set')}",
-        f"• Stage date: {show(user.stage_at, zone) if user.stage_at else 'not set'}",
-        f"• First seen: {show(user.created_at, zone)}; last seen: {show(user.last_seen_at, zone)}",
-        f"• Receiving messages: {'yes' if user.active else 'no (you had blocked me)'}",
-        f"• Reminders ({len(reminders)}):",
-    ]
-    lines += [f"   {reminder_line(r, zone)} [{r.status.value}]" for r in reminders]
-    if deliveries:
-        counts = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(deliveries.items()))
-        lines.append(f"• Announcements sent or due to you: {counts}")
-    if data.conversation is not None:
-        lines.append(conversation_line(data.conversation))
-    lines += ["", "Delete all of it with /forget."]
-    return Reply("\n".join(lines))
-
-
-def conversation_line(stored: str) -> str:
-    """What the conversation memory holds, in words."""
-    minutes = int(MEMORY.total_seconds() // 60)
-    context = Context.from_dict(json.loads(stored)) if stored.startswith("{") else None
-    what = (
-        f"your last question, “{escape(context.question)}”, about {escape(context.topic)}"
-        if context is not None and context.topic
-        else "what we last talked about"
-    )
-    return (
-        f"• Our conversation, so that I understand follow-ups like “and ALTs?”: {what} "
-        f"(forgotten after {minutes} minutes of silence)"
-    )
-
-
-def forget_confirm() -> Reply:
-    return Reply(
-        "This deletes your stage, dates, time zone and all your reminders, for good. Sure?",
-        (
-            (
-                button("Yes, delete everything", Forget(True)),
-                button("No, keep it", Forget(False)),
-            ),
-        ),
-    )
-
-
-def forgotten(deleted: bool) -> Reply:
-    return Reply(
-        "Done: I've deleted everything I stored about you." if deleted else "Nothing was deleted."
-    )
 
 
 def welcome_back(resumed: int) -> Reply:
@@ -188,19 +186,21 @@ def welcome_back(resumed: int) -> Reply:
 CANCEL_USAGE = "Which one? e.g. /cancel 12 (numbers are in /reminders)."
 
 
-def cancelled(number: int, done: bool) -> Reply:
-    if done:
-        return Reply(f"Cancelled reminder #{number}.")
+def cancelled(number: int, reminder: Reminder | None) -> Reply:
+    """/cancel 12: done, or there is no open #12."""
+    if reminder is not None:
+        return Reply(
+            f"Cancelled reminder #{number}: {escape(excerpt(reminder.text, LISTED_TEXT))}"
+        )
     return note(f"⚠️ You have no open reminder #{number}; see /reminders.")
 
 
-def cancel_toast(number: int, done: bool) -> str:
+def cancel_toast(reminder: Reminder | None) -> str:
     """The short note on a pressed Cancel button."""
-    return f"Cancelled #{number}" if done else "Already gone."
+    return f"Cancelled #{reminder.shown}" if reminder is not None else "Already gone."
 
 
-def stage_set_toast(change: StageChange) -> str:
-    return f"Stage set: {change.stage.title}"
+STAGE_SET_TOAST = "Stage set."
 
 
 SNOOZE_GONE = "That reminder is no longer here."

@@ -19,7 +19,7 @@ from bot.store.sql import SqlStore
 
 # Parents before children, so that every foreign key finds its row.
 TABLES = ("users", "reminders", "broadcasts", "questions", "feedback", "audit", "meta",
-          "conversations")  # fmt: skip
+          "conversations", "dialogs")  # fmt: skip
 WITH_IDS = ("reminders", "broadcasts", "questions", "feedback", "audit")
 BATCH = 1000
 

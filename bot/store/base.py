@@ -42,7 +42,15 @@ def user_row(row: Row) -> User:
         active=bool(row["active"]),
         created_at=from_epoch(row["created_at"]),
         last_seen_at=from_epoch(row["last_seen_at"]),
+        default_reminders=bool(row["default_reminders"])
+        if has(row, "default_reminders")
+        else True,
     )
+
+
+def has(row: Row, column: str) -> bool:
+    """Whether the row has ``column``: tools and tests open databases older than the code."""
+    return column in set(row.keys())
 
 
 def reminder_row(row: Row) -> Reminder:
@@ -62,4 +70,6 @@ def reminder_row(row: Row) -> Reminder:
         last_error=row["last_error"],
         kind=Kind(row["kind"]),
         broadcast_id=row["broadcast_id"],
+        number=row["number"],
+        slot=row["slot"],
     )

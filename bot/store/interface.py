@@ -15,6 +15,7 @@ from bot.store.rows import (
     AuditEntry,
     BroadcastReport,
     Census,
+    Dialog,
     Draft,
     NewReminder,
     QuestionRecord,
@@ -70,7 +71,12 @@ class Store(Protocol):
         reminders: Sequence[NewReminder],
         now: datetime,
     ) -> list[int]:
-        """Set stage and date; a new date replaces the stage's open default reminders."""
+        """Set stage and date; a new date moves the stage's open default reminders in
+        place (their numbers stay), cancels those no longer planned, adds new ones."""
+        ...
+
+    async def set_default_reminders(self, user_id: int, on: bool) -> None:
+        """Whether setting a stage date schedules the stage's default reminders."""
         ...
 
     async def mark_inactive(self, user_id: int) -> int:
@@ -96,6 +102,14 @@ class Store(Protocol):
     async def user_deliveries(self, user_id: int) -> dict[str, int]: ...
 
     async def cancel(self, user_id: int, reminder_id: int) -> bool: ...
+
+    async def count_reminders(self, user_id: int, statuses: Sequence[Status]) -> int:
+        """How many of the user's own reminders are in these statuses."""
+        ...
+
+    async def cancel_number(self, user_id: int, number: int) -> Reminder | None:
+        """Cancel the user's open reminder shown as #``number``; None if there is none."""
+        ...
 
     # -- the outbox --------------------------------------------------------------------
 
@@ -170,6 +184,18 @@ class Store(Protocol):
         ...
 
     async def forget_contexts(self, before: datetime) -> int: ...
+
+    # -- guided commands: the step each user's dialog waits at ---------------------------
+
+    async def load_dialog(self, user_id: int) -> Dialog | None: ...
+
+    async def save_dialog(self, dialog: Dialog) -> None:
+        """Start or move on the user's dialog: one per user, the newest wins."""
+        ...
+
+    async def end_dialog(self, user_id: int) -> bool:
+        """Drop the user's step in progress; whether there was one."""
+        ...
 
     # -- instances ------------------------------------------------------------------------
 

@@ -243,3 +243,42 @@ async def _send_budget(db: Connection, dialect: Dialect) -> None:
         CREATE INDEX chat_budget_by_time ON chat_budget(next_at);
         """,
     )
+
+
+@migration(7, "guided steps, stable reminder numbers, settings")
+async def _guided_steps(db: Connection, dialect: Dialect) -> None:
+    # ``number`` is what the user sees (#3): a per-user sequence, so that it never changes
+    # when a reminder moves (a new zone, a new stage date) and never points at another
+    # user's row. ``slot`` is a stage default reminder's place in its stage's list, so a
+    # new stage date moves that row instead of replacing it. Existing reminders are
+    # numbered in the order they were created.
+    await execute_script(
+        db,
+        dialect,
+        """
+        ALTER TABLE reminders ADD COLUMN number {bigint};
+        ALTER TABLE reminders ADD COLUMN slot INTEGER;
+        ALTER TABLE users ADD COLUMN reminder_seq {bigint} NOT NULL DEFAULT 0;
+        ALTER TABLE users ADD COLUMN default_reminders INTEGER NOT NULL DEFAULT 1;
+        UPDATE reminders SET number = (
+            SELECT count(*) FROM reminders AS earlier
+            WHERE earlier.user_id = reminders.user_id AND earlier.kind = 'reminder'
+            AND earlier.id <= reminders.id
+        ) WHERE kind = 'reminder';
+        UPDATE users SET reminder_seq = (
+            SELECT count(*) FROM reminders
+            WHERE reminders.user_id = users.user_id AND reminders.kind = 'reminder'
+        );
+        CREATE UNIQUE INDEX reminders_by_number ON reminders(user_id, number)
+            WHERE number IS NOT NULL;
+        -- The step a guided command waits at, per user: kept here, not in memory, so a
+        -- restart in the middle of a dialog loses nothing. One row per user at most.
+        CREATE TABLE dialogs (
+            user_id    {bigint} PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+            command    TEXT NOT NULL,
+            step       TEXT NOT NULL,
+            data       TEXT NOT NULL,
+            started_at {bigint} NOT NULL
+        );
+        """,
+    )

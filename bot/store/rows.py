@@ -40,6 +40,7 @@ class User:
     active: bool
     created_at: datetime
     last_seen_at: datetime
+    default_reminders: bool = True  # schedule a stage's default reminders (/settings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,13 @@ class Reminder:
     last_error: str | None
     kind: Kind = Kind.REMINDER
     broadcast_id: int | None = None
+    number: int | None = None  # what the user sees (#3): per user, never changes
+    slot: int | None = None  # a stage default reminder's place in its stage's list
+
+    @property
+    def shown(self) -> int:
+        """The number to show: rows from before numbering fall back to their id."""
+        return self.number if self.number is not None else self.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,18 @@ class NewReminder:
     stage: str | None = None
     kind: Kind = Kind.REMINDER
     broadcast_id: int | None = None
+    slot: int | None = None  # a stage default reminder's place in its stage's list
+
+
+@dataclass(frozen=True, slots=True)
+class Dialog:
+    """The step a guided command waits at: what it has collected so far, as JSON."""
+
+    user_id: int
+    command: str
+    step: str
+    data: str
+    started_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.store.budget import BudgetQueries
 from bot.store.conversations import ConversationQueries
 from bot.store.db import Database
+from bot.store.dialogs import DialogQueries
 from bot.store.instances import InstanceQueries
 from bot.store.migrations import migrate, schema_version
 from bot.store.outbox import OutboxQueries
@@ -24,6 +25,7 @@ class SqlStore(
     ConversationQueries,
     InstanceQueries,
     BudgetQueries,
+    DialogQueries,
 ):
     def __init__(self, db: Database) -> None:
         self.db = db

@@ -6,12 +6,23 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from bot.store.base import Queries, user_row
-from bot.store.db import to_epoch
+from bot.store.db import Connection, to_epoch
 from bot.store.reminders import insert_reminders
 from bot.store.rows import NewReminder, Seen, User
 
 # Reminders the user can still change: not yet sent, not being sent.
 CHANGEABLE = "status IN ('pending', 'paused', 'failed')"
+
+
+async def move_reminder(db: Connection, reminder_id: int, planned: NewReminder) -> None:
+    """Give an open reminder a new time and text in place: its number stays."""
+    await db.execute(
+        "UPDATE reminders SET text = ?, due_at = ?, run_at = ?, timezone = ?, "
+        "local_time = ?, attempts = 0, last_error = NULL, "
+        "status = CASE status WHEN 'failed' THEN 'pending' ELSE status END WHERE id = ?",
+        (planned.text, to_epoch(planned.due_at), to_epoch(planned.due_at), planned.timezone,
+         planned.local_time, reminder_id),
+    )  # fmt: skip
 
 
 class UserQueries(Queries):
@@ -68,19 +79,48 @@ class UserQueries(Queries):
         reminders: Sequence[NewReminder],
         now: datetime,
     ) -> list[int]:
-        """Set the stage (and date); a new date replaces the stage's open default reminders."""
+        """Set the stage (and date); a new date moves the stage's open default reminders.
+
+        A default reminder keeps its row, and so its number, when its slot is planned
+        again; slots no longer planned are cancelled, new ones inserted. Returns the ids of
+        the planned reminders, in their order.
+        """
         async with self.db.transaction() as db:
             await db.execute(
                 "UPDATE users SET stage = ?, stage_at = ?, stage_local = ? WHERE user_id = ?",
                 (stage, to_epoch(stage_at) if stage_at else None, stage_local, user_id),
             )
-            if stage_at is not None:
-                await db.execute(
-                    "UPDATE reminders SET status = 'cancelled' WHERE user_id = ? AND stage = ? "
-                    f"AND {CHANGEABLE}",
-                    (user_id, stage),
-                )
-            return await insert_reminders(db, reminders, now)
+            if stage_at is None:
+                return await insert_reminders(db, reminders, now)
+            rows = await db.fetch(
+                "SELECT id, slot FROM reminders WHERE user_id = ? AND stage = ? "
+                f"AND kind = 'reminder' AND {CHANGEABLE} ORDER BY id",
+                (user_id, stage),
+            )
+            by_slot: dict[int, int] = {}
+            for row in rows:
+                if row["slot"] is not None:
+                    by_slot.setdefault(int(row["slot"]), int(row["id"]))
+            ids: list[int] = []
+            for reminder in reminders:
+                kept = by_slot.pop(reminder.slot, None) if reminder.slot is not None else None
+                if kept is None:
+                    ids += await insert_reminders(db, [reminder], now)
+                    continue
+                await move_reminder(db, kept, reminder)
+                ids.append(kept)
+            await db.executemany(
+                "UPDATE reminders SET status = 'cancelled' WHERE id = ?",
+                [(row["id"],) for row in rows if int(row["id"]) not in ids],
+            )
+            return ids
+
+    async def set_default_reminders(self, user_id: int, on: bool) -> None:
+        """Whether setting a stage date schedules the stage's default reminders."""
+        async with self.db.transaction() as db:
+            await db.execute(
+                "UPDATE users SET default_reminders = ? WHERE user_id = ?", (int(on), user_id)
+            )
 
     async def mark_inactive(self, user_id: int) -> int:
         """The user blocked the bot: pause their reminders until they write again."""

@@ -27,7 +27,7 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
@@ -39,6 +39,7 @@ JsonDict = dict[str, Any]
 
 DEFAULT_BOT_ID: Final = 123456789
 MAX_MESSAGE_LENGTH: Final = 4096
+MAX_CAPTION_LENGTH: Final = 1024
 MAX_CALLBACK_DATA_BYTES: Final = 64
 MAX_COMMAND_DESCRIPTION_LENGTH: Final = 256
 
@@ -193,6 +194,7 @@ class ApiCall:
     fault: Fault | None = None
     status: int | None = None
     response: JsonDict | None = None
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> (file, bytes)
 
     @property
     def chat_id(self) -> int | str | None:
@@ -230,7 +232,9 @@ def _decode_form_value(key: str, raw: str) -> Any:
         return raw
 
 
-async def _read_params(request: web.Request) -> JsonDict:
+async def _read_params(
+    request: web.Request, uploads: dict[str, tuple[str, bytes]] | None = None
+) -> JsonDict:
     params: JsonDict = {k: _decode_form_value(k, v) for k, v in request.query.items()}
     if request.method != "POST" or not request.body_exists:
         return params
@@ -247,8 +251,11 @@ async def _read_params(request: web.Request) -> JsonDict:
         if isinstance(value, str):
             params[key] = _decode_form_value(key, value)
         else:
-            # Uploads are not stored, but a test may still want to see that one was attempted.
-            params[key] = f"<upload {getattr(value, 'filename', key)}>"
+            # The parameter shows that an upload was made; its bytes go to ``uploads``.
+            name = str(getattr(value, "filename", key))
+            params[key] = f"<upload {name}>"
+            if uploads is not None:
+                uploads[key] = (name, value.file.read())
     return params
 
 
@@ -346,6 +353,7 @@ class BotApiServer:
         self._pending_callbacks: set[str] = set()
         self._allowed_updates: frozenset[str] | None = None
         self._commands: dict[str, list[JsonDict]] = {}
+        self._documents: list[tuple[int, JsonDict, bytes]] = []  # (chat, message, content)
         self._poll_generation = 0
         self._closing = False
         self._changed = asyncio.Event()
@@ -367,6 +375,7 @@ class BotApiServer:
                 "deleteMyCommands": self._delete_my_commands,
                 "getUpdates": self._get_updates,
                 "sendMessage": self._send_message,
+                "sendDocument": self._send_document,
                 "editMessageText": self._edit_message_text,
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
                 "answerCallbackQuery": self._answer_callback_query,
@@ -468,6 +477,10 @@ class BotApiServer:
     def sent_messages(self, chat_id: int | None = None) -> list[JsonDict]:
         """Messages delivered by sendMessage, as returned to the bot (later edits not applied)."""
         return [d.message for d in self._deliveries if chat_id is None or d.chat_id == chat_id]
+
+    def sent_documents(self, chat_id: int | None = None) -> list[tuple[JsonDict, bytes]]:
+        """Documents delivered by sendDocument: the message and the uploaded file's bytes."""
+        return [(m, data) for c, m, data in self._documents if chat_id is None or c == chat_id]
 
     def delivery_times(self, chat_id: int | None = None) -> list[float]:
         """`time.monotonic()` arrival times of delivered sendMessage calls, oldest first."""
@@ -666,11 +679,12 @@ class BotApiServer:
         sent_method = request.match_info["method"]
         method, handler = self._handlers.get(sent_method.lower(), (sent_method, None))
         parse_error: ApiError | None = None
+        uploads: dict[str, tuple[str, bytes]] = {}
         try:
-            params = await _read_params(request)
+            params = await _read_params(request, uploads)
         except ApiError as exc:
             params, parse_error = {}, exc
-        call = ApiCall(method, params, token, arrived)
+        call = ApiCall(method, params, token, arrived, uploads=uploads)
         self.requests.append(call)
         try:
             if parse_error is not None:
@@ -908,6 +922,36 @@ class BotApiServer:
             content["reply_markup"] = markup
         message = self._new_message(chat_id, self._bot_user(call.token), **content)
         self._deliveries.append(Delivery(chat_id, copy.deepcopy(message), call.time))
+        return message
+
+    async def _send_document(self, call: ApiCall) -> JsonDict:
+        """A file uploaded with multipart/form-data (a file_id or URL is refused: none exist)."""
+        params = call.params
+        chat_id = _chat_id(params)
+        reference = params.get("document")
+        key = "document"
+        if isinstance(reference, str) and reference.startswith("attach://"):
+            key = reference.removeprefix("attach://")
+        upload = call.uploads.get(key)
+        if upload is None:
+            raise _bad_request("there is no document in the request")
+        name, content = upload
+        if not content:
+            raise _bad_request("file must be non-empty")
+        caption = params.get("caption")
+        if isinstance(caption, str) and len(caption) > MAX_CAPTION_LENGTH:
+            raise _bad_request("message caption is too long")
+        count = len(self._documents) + 1
+        document = {"file_id": f"document-{count}", "file_unique_id": f"document-u-{count}",
+                    "file_name": name, "file_size": len(content)}  # fmt: skip
+        extra: JsonDict = {"document": document}
+        if isinstance(caption, str) and caption:
+            extra["caption"] = caption
+        markup = _inline_markup(params.get("reply_markup"))
+        if markup is not None:
+            extra["reply_markup"] = markup
+        message = self._new_message(chat_id, self._bot_user(call.token), **extra)
+        self._documents.append((chat_id, copy.deepcopy(message), content))
         return message
 
     def _editable(self, params: JsonDict) -> JsonDict:

@@ -15,6 +15,7 @@ import pytest
 from bot.answers import Answers
 from bot.clock import utc_now
 from bot.config import BUNDLED_KNOWLEDGE, Secret, Settings
+from bot.sending import Budget
 from handlers.app import build_application, running
 from handlers.context import BotApp
 from tests.e2e.botapi import BotApiServer
@@ -54,12 +55,16 @@ async def running_bot(
     database: Path | None = None,
     clock: Callable[[], datetime] = utc_now,
     staff: frozenset[int] = frozenset(),
+    budget: Budget | None = None,
 ) -> AsyncIterator[BotApp]:
-    """The Application as ``run_polling`` runs it: post_init, polling, handlers."""
+    """The Application as ``run_polling`` runs it: post_init, polling, handlers.
+
+    ``budget`` replaces the sending budget, e.g. to lift the one-a-second pace per chat.
+    """
     settings = replace(
         settings_for(server, knowledge), database=database or Path(":memory:"), staff_ids=staff
     )
-    application = build_application(settings, Answers.load(knowledge), clock=clock)
+    application = build_application(settings, Answers.load(knowledge), clock=clock, budget=budget)
     async with running(application):
         yield application
 

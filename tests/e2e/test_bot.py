@@ -37,14 +37,16 @@ async def test_start_shows_menu_and_registers_commands(
         "b:positions",
         "b:duties",
         "b:selection",
+        "sst:",
         "b:ask",
     ]
     commands = server.calls("setMyCommands")[0].params["commands"]
     registered = [c["command"] for c in commands]
     assert registered[0] == "start"
-    assert {"help", "stage", "remind", "reminders", "timezone", "mydata", "forget"} <= set(
-        registered
-    )
+    assert {
+        "help", "stage", "remind", "reminders", "timezone", "mydata", "forget", "cancel",
+        "settings", "privacy", "calendar",
+    } <= set(registered)  # fmt: skip
 
 
 async def test_question_gets_answer_with_follow_ups(

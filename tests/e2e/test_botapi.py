@@ -16,6 +16,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     MessageEntity,
 )
@@ -86,6 +87,25 @@ async def test_token_enforced_when_set(server: BotApiServer) -> None:
             pass
     assert server.requests[-1].token == "999:WRONG"
     assert server.requests[-1].status == 401
+
+
+async def test_send_document_keeps_the_file(server: BotApiServer, bot: Bot) -> None:
+    content = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    sent = await bot.send_document(
+        USER, InputFile(content, filename="dates.ics"), caption="<b>Your</b> dates"
+    )
+    assert sent.document is not None
+    assert (sent.document.file_name, sent.document.file_size) == ("dates.ics", len(content))
+    assert sent.caption == "<b>Your</b> dates"
+    [(message, data)] = server.sent_documents(USER)
+    assert data == content
+    assert message["message_id"] == sent.message_id
+    assert server.sent_messages(USER) == []  # documents are not text messages
+    # An attach:// reference to another part of the form works too, as with Telegram.
+    await bot.send_document(USER, InputFile(b"x", filename="a.txt", attach=True))
+    assert server.sent_documents(USER)[-1][1] == b"x"
+    with pytest.raises(BadRequest, match="no document"):
+        await bot.send_document(USER, "file-id-that-does-not-exist")
 
 
 async def test_send_message(server: BotApiServer, bot: Bot) -> None:

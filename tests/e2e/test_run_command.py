@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 
 from tests.e2e.botapi import BotApiServer
 from tests.e2e.conftest import JETBOT, TOKEN, USER
@@ -85,6 +86,29 @@ async def test_a_token_telegram_rejects_is_one_line_and_never_printed(
     assert "Telegram rejected TELEGRAM_BOT_TOKEN" in output
     assert rejected not in output
     assert rejected.split(":")[1] not in output
+    assert "Traceback" not in output
+    assert output.count("\n") <= 2, output
+
+
+async def test_no_connection_to_telegram_is_one_line(tmp_path) -> None:
+    # A port nothing listens on: the connection is refused, as with no network.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}/bot",
+        "JETBOT_DATABASE": str(tmp_path / "bot.sqlite3"),
+    }
+    code, output = await run_cli("run", env=env)
+    assert code == 1
+    assert "Traceback" not in output
+    assert output.count("\n") <= 2, output
+    last = output.strip().splitlines()[-1]
+    assert last.startswith(f"jetbot: could not reach Telegram at http://127.0.0.1:{port}/bot")
+    assert "TELEGRAM_API_BASE_URL" in last
+    assert TOKEN.split(":")[1] not in output
 
 
 async def test_a_second_poller_on_the_same_database_refuses_to_start(

@@ -38,6 +38,7 @@ class FakeTelegram(BaseRequest):
         self.ids = itertools.count(1)
         self.messages: dict[int, dict[str, Any]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.documents: list[tuple[str, bytes]] = []  # (file name, content) sent
 
     @property
     def read_timeout(self) -> float | None:
@@ -62,6 +63,10 @@ class FakeTelegram(BaseRequest):
         endpoint = url.rsplit("/", 1)[-1]
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
         self.calls.append((endpoint, params))
+        if request_data is not None and request_data.multipart_data:
+            for upload in request_data.multipart_data.values():
+                name, content = str(upload[0]), upload[1]
+                self.documents.append((name, content if isinstance(content, bytes) else b""))
         try:
             result = self.handle(endpoint, params)
         except ValueError as error:
@@ -83,6 +88,21 @@ class FakeTelegram(BaseRequest):
             }
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
+            self.messages[message["message_id"]] = message
+            return message
+        if endpoint == "sendDocument":
+            chat = int(params["chat_id"])
+            name, content = self.documents[-1]
+            message = {
+                "message_id": next(self.ids),
+                "date": int(time.time()),
+                "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+                "from": BOT,
+                "document": {"file_id": f"doc{len(self.documents)}", "file_unique_id": "u",
+                             "file_name": name, "file_size": len(content)},
+            }  # fmt: skip
+            if params.get("caption"):
+                message["caption"] = params["caption"]
             self.messages[message["message_id"]] = message
             return message
         if endpoint in ("editMessageText", "editMessageReplyMarkup"):

@@ -28,7 +28,7 @@ def timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_menu_buttons_are_numbered_and_pickable() -> None:
     out = chat("/start", "2")
     assert "[2] 🧑‍🏫 Positions" in out
-    after = out.split("[5] ❓ Ask a question", 1)[1]
+    after = out.split("[6] ❓ Ask a question", 1)[1]
     assert "What an ALT is" in after
     assert "⬅️ Back" in after
 

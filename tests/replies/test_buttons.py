@@ -10,8 +10,18 @@ from bot.replies.buttons import (
     BroadcastChoice,
     ButtonData,
     CancelReminder,
+    ChangeZone,
+    ChooseZone,
+    DefaultReminders,
     Forget,
+    MyDataPage,
+    NoDate,
     NoneOfThese,
+    OpenStage,
+    OtherZone,
+    PickReading,
+    ReminderPage,
+    RemindWhen,
     Vote,
 )
 
@@ -78,3 +88,40 @@ def test_data_over_64_bytes_is_refused(value: str, ok: bool) -> None:
     else:
         with pytest.raises(ValueError, match="64 bytes"):
             AnswerTopic(value).encode()
+
+
+@pytest.mark.parametrize(
+    ("payload", "data"),
+    [
+        (RemindWhen("tomorrow"), "gw:tomorrow"),
+        (ChooseZone("America/Argentina/ComodRivadavia"), "gz:America/Argentina/ComodRivadavia"),
+        (ChooseZone("Etc/GMT+9"), "gz:Etc/GMT+9"),
+        (OtherZone(), "gzo:"),
+        (PickReading(1), "gr:1"),
+        (NoDate(), "gnd:"),
+        (ReminderPage(3), "rpg:3"),
+        (MyDataPage(0), "mpg:0"),
+        (DefaultReminders(False), "sdr:off"),
+        (ChangeZone(), "scz:"),
+        (OpenStage(), "sst:"),
+    ],
+)
+def test_guide_buttons_round_trip(payload: ButtonData, data: str) -> None:
+    assert payload.encode() == data
+    assert type(payload).decode(data) == payload
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        (ChooseZone, "gz:Mars/Olympus"),
+        (ChooseZone, "gz:europe/london"),  # names are decoded exactly as they were sent
+        (ChooseZone, "gz:../../etc/passwd"),
+        (ChooseZone, "gz:"),
+        (RemindWhen, "gw:later"),
+        (PickReading, "gr:-1"),
+        (DefaultReminders, "sdr:1"),
+    ],
+)
+def test_forged_guide_buttons_decode_to_none(kind: type[ButtonData], data: str) -> None:
+    assert kind.decode(data) is None

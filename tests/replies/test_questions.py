@@ -200,7 +200,10 @@ def test_browse_sections_cover_every_topic_but_smalltalk(shipped_kb: KnowledgeBa
 def test_browse_reply_main_and_ask(shipped_kb: KnowledgeBase) -> None:
     main = browse_reply(shipped_kb, "main")
     data = [b.data for b in flat(main.buttons)]
-    assert data == [f"b:{s.key}" for s in SECTIONS] + ["b:ask"]
+    assert data == [f"b:{s.key}" for s in SECTIONS] + ["sst:", "b:ask"]
+    # The greeting speaks of stages, reminders and time zones, and of the Menu button.
+    for word in ("stage", "reminders", "time zone", "Menu button"):
+        assert word in main.text
     ask = browse_reply(shipped_kb, "ask")
     assert ask.buttons == ((Button("⬅️ Back", "b:main"),),)
 

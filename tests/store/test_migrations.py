@@ -119,3 +119,34 @@ async def test_wal_journal_mode(tmp_path: Path) -> None:
         assert row[0] == 1
     finally:
         await store.close()
+
+
+async def test_migration_7_numbers_existing_reminders_per_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "bot.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(bot.store.migrations, "MIGRATIONS", [m for m in MIGRATIONS if m[0] < 7])
+        store = await open_sqlite(path)
+        try:
+            for user_id in (1, 2, 1, 1):
+                await store.touch_user(user_id, user_id + 100, NOW)
+                async with store.db.transaction() as db:
+                    await db.execute(
+                        "INSERT INTO reminders (user_id, chat_id, text, due_at, timezone, "
+                        "run_at, created_at) VALUES (?, ?, 'x', 0, 'UTC', 0, 0)",
+                        (user_id, user_id + 100),
+                    )
+        finally:
+            await store.close()
+    store = await open_sqlite(path)
+    try:
+        rows = await store.fetch("SELECT user_id, number FROM reminders ORDER BY id")
+        assert [(row[0], row[1]) for row in rows] == [(1, 1), (2, 1), (1, 2), (1, 3)]
+        # The sequence continues after the numbers already given.
+        [added] = await store.add_reminders([new(1)], NOW)
+        reminder = await store.get_reminder(added)
+        assert reminder is not None
+        assert reminder.number == 4
+    finally:
+        await store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -154,3 +155,81 @@ async def test_naive_reminder_is_refused_and_nothing_stored(store: SqlStore) -> 
 async def test_naive_now_is_refused(store: SqlStore) -> None:
     with pytest.raises(ValueError, match="naive"):
         await store.touch_user(1, 101, datetime(2027, 1, 1, 9, 0))  # noqa: DTZ001
+
+
+# -- numbers the user sees -------------------------------------------------------------
+
+
+async def test_each_user_numbers_their_reminders_from_one(store: SqlStore) -> None:
+    first, other, second = await add(store, new(1), new(2), new(1))
+    shown = {r.id: r.number for r in await store.user_reminders(1) + await store.user_reminders(2)}
+    assert (shown[first], shown[second], shown[other]) == (1, 2, 1)
+    reminder = await store.get_reminder(second)
+    assert reminder is not None
+    assert reminder.shown == 2
+
+
+async def test_numbers_are_never_reused(store: SqlStore) -> None:
+    [first] = await add(store, new(1))
+    cancelled = await store.cancel_number(1, 1)
+    assert cancelled is not None
+    assert cancelled.id == first
+    assert cancelled.status is Status.CANCELLED
+    [again] = await store.add_reminders([new(1)], NOW)
+    reminder = await store.get_reminder(again)
+    assert reminder is not None
+    assert reminder.number == 2
+
+
+async def test_cancel_number_only_own_open_ones(store: SqlStore) -> None:
+    await add(store, new(1), new(2))
+    assert await store.cancel_number(2, 5) is None
+    assert await store.cancel_number(1, 1) is not None
+    assert await store.cancel_number(1, 1) is None  # already cancelled
+    assert (await store.user_reminders(2))[0].status is Status.PENDING
+
+
+async def test_count_reminders_by_status(store: SqlStore) -> None:
+    await add(store, new(1), new(1), new(1))
+    await store.cancel_number(1, 2)
+    assert await store.count_reminders(1, [Status.PENDING]) == 2
+    assert await store.count_reminders(1, [Status.CANCELLED, Status.SENT]) == 1
+
+
+async def test_a_new_stage_date_moves_default_reminders_in_place(store: SqlStore) -> None:
+    await store.touch_user(1, 101, NOW)
+    stage_at = NOW + timedelta(days=10)
+    planned = [
+        replace(new(due=NOW + timedelta(days=3), stage="interview", text="week"), slot=0),
+        replace(new(due=NOW + timedelta(days=9), stage="interview", text="day"), slot=1),
+    ]
+    week, day = await store.set_stage(1, "interview", stage_at, "x", planned, NOW)
+    later = [replace(r, due_at=r.due_at + timedelta(days=1), text=r.text + "!") for r in planned]
+    # Only the second default is still ahead: the first is cancelled, the second moved.
+    assert await store.set_stage(1, "interview", stage_at, "x", later[1:], NOW) == [day]
+    assert await status(store, week) is Status.CANCELLED
+    moved = await store.get_reminder(day)
+    assert moved is not None
+    assert (moved.number, moved.text, moved.due_at, moved.run_at) == (
+        2,
+        "day!",
+        NOW + timedelta(days=10),
+        NOW + timedelta(days=10),
+    )
+    # A slot planned again after it was cancelled gets a new row, with a new number.
+    [week_again, day_again] = await store.set_stage(1, "interview", stage_at, "x", later, NOW)
+    assert day_again == day
+    reminder = await store.get_reminder(week_again)
+    assert reminder is not None
+    assert reminder.number == 3
+
+
+async def test_default_reminders_switch(store: SqlStore) -> None:
+    await store.touch_user(1, 101, NOW)
+    user = await store.get_user(1)
+    assert user is not None
+    assert user.default_reminders
+    await store.set_default_reminders(1, False)
+    user = await store.get_user(1)
+    assert user is not None
+    assert not user.default_reminders
