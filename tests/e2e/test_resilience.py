@@ -58,7 +58,7 @@ async def test_a_locked_database_slows_no_answer(server: BotApiServer, tmp_path:
             refused, _ = await ask_timed(server, "/remind in 2 hours Call the embassy", 3)
             assert refused == CANNOT_SAVE
         done, _ = await ask_timed(server, "/remind in 2 hours Call the embassy", 4)
-        assert done.startswith("Reminder set")
+        assert done.startswith("Reminder #1 set")
         assert len(await services(bot).store.user_reminders(USER)) == 1
 
 
