@@ -13,6 +13,7 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from bot import insights
 from bot.answers import Answers, Snapshot
@@ -23,7 +24,7 @@ from bot.replies import Reply, plain
 from bot.replies.buttons import Vote
 from bot.replies.questions import answer_reply, fallback_reply
 from bot.replies.understood import understood_reply
-from bot.store import Store, StoreUnavailable
+from bot.store import QuestionRecord, StoreUnavailable
 from bot.understanding import Kind, Understanding, context_for, understand
 
 
@@ -61,11 +62,40 @@ RECALL_PATIENCE = 0.5
 RECENT_CHATS = 10_000
 
 
+class Memory(Protocol):
+    """What answering needs of the store: the conversation memory, the question log, votes."""
+
+    async def load_context(self, chat: str) -> tuple[str, datetime] | None: ...
+
+    async def save_context(self, chat: str, context: str | None, now: datetime) -> None: ...
+
+    async def record_question(self, record: QuestionRecord) -> None: ...
+
+    async def record_vote(self, topic: str, helpful: bool, voter: str, now: datetime) -> bool: ...
+
+
+class Forgetful:
+    """A Memory that keeps nothing: for a one-off ``jetbot ask`` (the asker's own
+    per-process memory still carries a conversation from one line to the next)."""
+
+    async def load_context(self, chat: str) -> tuple[str, datetime] | None:
+        return None
+
+    async def save_context(self, chat: str, context: str | None, now: datetime) -> None:
+        return None
+
+    async def record_question(self, record: QuestionRecord) -> None:
+        return None
+
+    async def record_vote(self, topic: str, helpful: bool, voter: str, now: datetime) -> bool:
+        return False
+
+
 class Asker:
     def __init__(
         self,
         answers: Answers,
-        store: Store,
+        store: Memory,
         clock: Clock = utc_now,
         recorder: Recorder | None = None,
     ) -> None:

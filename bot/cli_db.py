@@ -1,5 +1,8 @@
 """``jetbot db …``, ``jetbot health`` and ``jetbot stats``: the commands that open the
 database this deployment is configured with (DATABASE_URL, else JETBOT_DATABASE).
+
+Each command imports the database code when it runs: ``jetbot ask`` and the other
+commands that never open a database start without loading it.
 """
 
 from __future__ import annotations
@@ -9,21 +12,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot import health
-from bot.answers import Answers
 from bot.config import Settings
-from bot.knowledge import KnowledgeBaseError
-from bot.replies.staff import format_stats
-from bot.store import SqlStore, Store, StoreError, open_postgres, open_sqlite, open_store
-from bot.store.backup import (
-    backup_sqlite,
-    copy_database,
-    dump_postgres,
-    restore_postgres,
-    restore_sqlite,
-)
+
+if TYPE_CHECKING:
+    from bot import health
+    from bot.store import SqlStore, Store
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 T = TypeVar("T")
@@ -41,16 +36,10 @@ def postgres_url(settings: Settings) -> str | None:
     return settings.database_url.reveal() if settings.database_url else None
 
 
-async def with_memory_store(work: Callable[[Store], Awaitable[T]]) -> T:
-    store = await open_sqlite(":memory:")
-    try:
-        return await work(store)
-    finally:
-        await store.close()
-
-
 async def with_configured_store(settings: Settings, work: Callable[[Store], Awaitable[T]]) -> T:
     """Run ``work`` on this deployment's database, which must already exist."""
+    from bot.store import StoreError, open_store
+
     url = postgres_url(settings)
     if url is None and not settings.database.exists():
         raise CommandError(f"no database at {settings.database} (JETBOT_DATABASE)")
@@ -65,6 +54,8 @@ async def with_configured_store(settings: Settings, work: Callable[[Store], Awai
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.replies.staff import format_stats
+
     async def work(store: Store) -> str:
         return format_stats(await store.stats(datetime.now(UTC)))
 
@@ -74,6 +65,11 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     """Exit 0 when healthy (for cron and container checks); else say why, exit 1."""
+    from bot import health
+    from bot.answers import Answers
+    from bot.knowledge import KnowledgeBaseError
+    from bot.store import StoreError, open_store
+
     try:
         topics = len(Answers.load(settings.knowledge).current.kb.topics)
     except KnowledgeBaseError:
@@ -98,6 +94,9 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import StoreError
+    from bot.store.backup import backup_sqlite, dump_postgres
+
     target = Path(args.file)
     url = postgres_url(settings)
     try:
@@ -112,6 +111,9 @@ def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import StoreError
+    from bot.store.backup import restore_postgres, restore_sqlite
+
     backup = Path(args.file)
     url = postgres_url(settings)
     try:
@@ -127,6 +129,9 @@ def cmd_db_restore(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import StoreError, open_postgres, open_sqlite
+    from bot.store.backup import copy_database
+
     source_path = Path(args.file)
     url = postgres_url(settings)
     if url is None:
