@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from bot.store.db import StoreError, StoreUnavailable
+from bot.store.desk_rows import (
+    ApplyRefusal,
+    KbDraft,
+    KbVersion,
+    Refusal,
+    Suggestion,
+    Ticket,
+    TicketDraft,
+    TicketMessage,
+    TicketStatus,
+)
 from bot.store.interface import Store
 from bot.store.rows import (
     OPEN_STATUSES,
@@ -17,6 +28,7 @@ from bot.store.rows import (
     Seen,
     Stats,
     Status,
+    TicketFigures,
     User,
 )
 from bot.store.sql import SqlStore, open_postgres, open_sqlite, open_store
@@ -24,13 +36,17 @@ from bot.store.sqlite import probe_sqlite
 
 __all__ = [
     "OPEN_STATUSES",
+    "ApplyRefusal",
     "AuditEntry",
     "BroadcastReport",
     "Census",
     "Draft",
+    "KbDraft",
+    "KbVersion",
     "Kind",
     "NewReminder",
     "QuestionRecord",
+    "Refusal",
     "Reminder",
     "Seen",
     "SqlStore",
@@ -39,6 +55,12 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "Suggestion",
+    "Ticket",
+    "TicketDraft",
+    "TicketFigures",
+    "TicketMessage",
+    "TicketStatus",
     "User",
     "open_postgres",
     "open_sqlite",

@@ -62,4 +62,5 @@ def reminder_row(row: Row) -> Reminder:
         last_error=row["last_error"],
         kind=Kind(row["kind"]),
         broadcast_id=row["broadcast_id"],
+        ticket_id=row["ticket_id"],
     )

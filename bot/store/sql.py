@@ -8,12 +8,14 @@ from bot.store.budget import BudgetQueries
 from bot.store.conversations import ConversationQueries
 from bot.store.db import Database
 from bot.store.instances import InstanceQueries
+from bot.store.knowledge import KnowledgeQueries
 from bot.store.migrations import migrate, schema_version
 from bot.store.outbox import OutboxQueries
 from bot.store.postgres import PostgresDatabase
 from bot.store.reminders import ReminderQueries
 from bot.store.sqlite import SqliteDatabase
 from bot.store.staff import StaffQueries
+from bot.store.tickets import TicketQueries
 from bot.store.users import UserQueries
 
 
@@ -25,6 +27,8 @@ class SqlStore(
     ConversationQueries,
     InstanceQueries,
     BudgetQueries,
+    TicketQueries,
+    KnowledgeQueries,
 ):
     def __init__(self, db: Database) -> None:
         self.db = db
