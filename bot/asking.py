@@ -9,6 +9,7 @@ forgotten after a while of silence, or with /forget.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,6 +69,8 @@ class Asker:
         # Where the question log and the memory are written, in the background;
         # None writes the memory at once and logs no question (a one-off command).
         self.recorder = recorder
+        # Adds "Ask a person" under what the bot could not answer (bot/desk.py), if set.
+        self.offer: Callable[[Asked, str], Asked] | None = None
 
     async def ask(self, text: str, chat: str | None = None) -> Asked:
         """Answer a message from ``chat`` (None: no conversation to remember)."""
@@ -80,7 +83,8 @@ class Asker:
         if self.recorder is not None:
             record = insights.understood_record(text, understood, self.clock())
             self.recorder.record(lambda: self.store.record_question(record))
-        return Asked(text, understood, understood_reply(snapshot.kb, understood))
+        asked = Asked(text, understood, understood_reply(snapshot.kb, understood))
+        return self.offer(asked, chat) if self.offer is not None and chat is not None else asked
 
     async def recall(self, chat: str) -> Context | None:
         """What was said in the chat within the last MEMORY; None if nothing, or unknown."""

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, utc_now
 from bot.knowledge import KnowledgeBase, Stage, StageReminder
-from bot.store import NewReminder, Reminder, Seen, Status, Store, User
+from bot.store import NewReminder, Reminder, Seen, Status, Store, Ticket, User
 from bot.timeparse import (
     InputError,
     day_before_at,
@@ -67,6 +67,7 @@ class MyData:
     deliveries: dict[str, int]
     default_zone: ZoneInfo
     conversation: str | None = None  # the remembered context, as stored (JSON)
+    tickets: tuple[Ticket, ...] = ()  # questions passed on to staff
 
 
 class Tracker:
@@ -232,6 +233,7 @@ class Tracker:
             await self.store.user_deliveries(user_id),
             self.default_zone,
             remembered[0] if remembered else None,
+            tuple(await self.store.user_tickets(user_id)),
         )
 
     async def forget(self, user_id: int) -> bool:

@@ -144,6 +144,9 @@ def mydata_reply(data: MyData) -> Reply:
         lines.append(f"• Announcements sent or due to you: {counts}")
     if data.conversation is not None:
         lines.append(conversation_line(data.conversation))
+    if data.tickets:
+        asked = ", ".join(f"#{t.id} ({t.status.value})" for t in data.tickets)
+        lines.append(f"• Questions you passed on to the office, with their answers: {asked}")
     lines += ["", "Delete all of it with /forget."]
     return Reply("\n".join(lines))
 
@@ -165,7 +168,8 @@ def conversation_line(stored: str) -> str:
 
 def forget_confirm() -> Reply:
     return Reply(
-        "This deletes your stage, dates, time zone and all your reminders, for good. Sure?",
+        "This deletes your stage, dates, time zone, all your reminders and your questions "
+        "to the office, for good. Sure?",
         (
             (
                 button("Yes, delete everything", Forget(True)),
