@@ -40,11 +40,7 @@ class Loader(TopicReader, ScheduleReader):
         self.path = directory
 
     def load(self) -> KnowledgeBase:
-        if not self.directory.is_dir():
-            raise KnowledgeBaseError(
-                [Problem(Location(self.directory, 0), "knowledge directory not found")]
-            )
-        files = knowledge_files(self.directory)
+        files = self.files()
         if not files:
             self.problem_at(Location(self.directory, 0), "no .yaml files in knowledge directory")
         for path in files:
@@ -60,6 +56,14 @@ class Loader(TopicReader, ScheduleReader):
             directory=self.directory,
             announcements=tuple(a for a, _ in self.announcements),
         )
+
+    def files(self) -> list[Path]:
+        """The files to read, in order (bot/knowledge/texts.py reads them from memory)."""
+        if not self.directory.is_dir():
+            raise KnowledgeBaseError(
+                [Problem(Location(self.directory, 0), "knowledge directory not found")]
+            )
+        return knowledge_files(self.directory)
 
     def load_file(self, path: Path) -> None:
         self.path = path
