@@ -13,6 +13,8 @@ a name. The applicant's name travels only when they press "Send with my name".
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -38,6 +40,7 @@ MAX_QUESTION = 1000
 MAX_ANSWER = 3000  # with the header, within Telegram's 4,096 characters
 DRAFT_LIFE = timedelta(hours=24)
 MAX_NAME = 100
+WRITE_WAIT = 2.0  # seconds a press waits for the background writes to land
 
 
 def guess_of(understood: Understanding) -> str | None:
@@ -117,6 +120,11 @@ class Desk:
             guess = guess_of(understand(question, None, snapshot))
             await self.store.save_ticket_draft(user_id, chat_id, question, guess, self.clock())
         draft = await self.store.ticket_draft(user_id)
+        if draft is None and self.recorder is not None:
+            # The button came before its draft was written in the background: wait for it.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.recorder.queue.join(), WRITE_WAIT)
+            draft = await self.store.ticket_draft(user_id)
         if draft is None or self.clock() - draft.at > DRAFT_LIFE:
             return note(say.HUMAN_USAGE)
         return say.confirm_draft(draft, self.office)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from telegram.ext import MessageHandler, filters
 
-from handlers import groups, guard, menu, privacy, questions, staff, tracking
+from handlers import groups, guard, kb, menu, privacy, questions, sources, staff, tickets, tracking
 from handlers.context import BotApp
 from handlers.errors import error_handler
 from handlers.routing import NEW, PRIVATE
@@ -21,6 +21,7 @@ COMMANDS = (
     ("timezone", "Your time zone: /timezone Europe/London"),
     ("mydata", "What I store about you"),
     ("forget", "Delete everything I store about you"),
+    ("human", "Ask a person at the office"),
     ("help", "What I can do"),
 )
 
@@ -29,6 +30,10 @@ def register(application: BotApp) -> None:
     """Attach every handler; order matters: commands and buttons before free text."""
     for handler, group in guard.routes():
         application.add_handler(handler, group=group)
+    # First: in the staff chat a reply to the bot answers a ticket; staff documents are uploads.
+    application.add_handlers(
+        [*tickets.routes(application.bot_data), *kb.routes(application.bot_data)]
+    )
     for feature in (groups, menu, questions, tracking, privacy, staff):
         application.add_handlers(feature.routes())
     # What is left, in private chats; in groups the bot speaks only when addressed.
@@ -41,4 +46,5 @@ def register(application: BotApp) -> None:
             ),
         ]
     )
+    application.add_handlers(sources.routes(), group=sources.GROUP)  # counts /start <source>
     application.add_error_handler(error_handler)
