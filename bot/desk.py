@@ -161,6 +161,8 @@ class Desk:
         addition = clean(text)
         if staff_chat is None:
             return note(say.DESK_OFF)
+        if not addition:
+            return problem("There is nothing to add in that message.")
         if len(addition) > MAX_QUESTION:
             return problem(f"Keep it under {MAX_QUESTION} characters; nothing was added.")
         ticket = await self.store.add_to_ticket(
@@ -181,6 +183,8 @@ class Desk:
     async def answer(self, staff_id: int, ticket_id: int, text: str) -> Reply:
         """A staff member's reply in the staff chat, on its way to the applicant."""
         answer = clean(text)
+        if not answer:
+            return problem("An empty answer is not sent.")
         if len(answer) > MAX_ANSWER:
             return say.answer_too_long(MAX_ANSWER)
         ticket = await self.store.answer_ticket(

@@ -20,6 +20,7 @@ from bot.instances import PollingLease
 from bot.kb_versions import KnowledgeVersions
 from bot.push import Pusher, Sender
 from bot.recorder import Recorder
+from bot.replies.staff import reload_text
 from bot.sending import Budget, LocalBudget, SharedBudget
 from bot.store import Store, open_store
 from bot.tracking import Tracker
@@ -62,8 +63,11 @@ class Services:
         store = await open_store(settings.database, url)
         versions = KnowledgeVersions(store, answers, settings.knowledge, clock)
         # The newest knowledge base staff applied, if any, serves from the start.
-        if await versions.sync():
+        if problems := await versions.sync():
+            # Said once: housekeeping does not retry a version that would not load.
             logger.error("The newest stored knowledge base version does not load; see /kb")
+            staff = sorted(settings.staff_ids)
+            await store.notify_staff(staff, reload_text(0, problems), clock())
         await announce(store, answers)
         # One process on SQLite paces in memory; instances sharing PostgreSQL share a grid.
         if budget is None:

@@ -216,3 +216,10 @@ async def test_the_list_of_open_tickets(desk: Desk, clock: Clock) -> None:
     listing = plain((await desk.listing()).text)
     assert "Open tickets: 1 (1 waiting for a first answer)" in listing
     assert "#1 · 3 h · open: first question" in listing
+
+
+async def test_empty_messages_are_not_passed_on(desk: Desk) -> None:
+    await desk.prepare(USER, USER, "q")
+    await desk.send(USER, await draft_id(desk), None)
+    assert "empty answer" in plain((await desk.answer(STAFF, 1, " \n ")).text)
+    assert "nothing to add" in plain((await desk.add(USER, 1, "  \n\t")).text)

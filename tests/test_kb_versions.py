@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 
 from bot.answers import Answers
+from bot.config import Settings
 from bot.kb_versions import Applied, KnowledgeVersions, Preview
 from bot.knowledge import Problem
-from bot.store import ApplyRefusal, SqlStore
+from bot.replies import Reply
+from bot.services import Services
+from bot.store import ApplyRefusal, SqlStore, open_sqlite
 from bot.understanding import understand
-from tests.conftest import Clock, WriteKb, minimal_kb_files
+from tests.conftest import NOW, Clock, WriteKb, minimal_kb_files
 
 STAFF = 900
 CAT = "can i bring my cat to the school"
@@ -181,3 +184,26 @@ async def test_reload_of_a_stored_version_loads_the_same_again(
     snapshot = await versions.reload_live()
     assert snapshot is not old
     assert "life.pets" in snapshot.kb.topics
+
+
+class Silent:
+    async def send(self, chat_id: int, reply: Reply) -> None:
+        return None
+
+
+async def test_a_stored_version_that_fails_at_start_up_is_reported_to_staff(
+    tmp_path: Path, directory: Path
+) -> None:
+    path = tmp_path / "jetbot.sqlite3"
+    store = await open_sqlite(path)
+    await store.add_kb_version(STAFF, "upload", "broken", {"kb.yaml": "topics: [oops"}, NOW)
+    await store.close()
+    settings = Settings(knowledge=directory, database=path, staff_ids=frozenset({STAFF}))
+    services = await Services.open(settings, Answers.load(directory), Silent())
+    try:
+        assert services.versions.live == 0, "the files keep serving"
+        [row] = await services.store.fetch("SELECT user_id, text FROM reminders")
+        assert row[0] == STAFF
+        assert "Knowledge base NOT reloaded" in row[1]
+    finally:
+        await services.close()
