@@ -98,6 +98,7 @@ class Curator:
         if words == ["export"]:
             number, data = await self.versions.export()
             name = f"knowledge-v{number}.zip" if number else "knowledge.zip"
+            await self.store.audit(staff_id, "knowledge exported", name, self.clock())
             return Export(name, data, say.export_caption(number))
         if len(words) == 2 and words[0] == "rollback":
             if not NUMBER.fullmatch(words[1]):

@@ -158,6 +158,12 @@ async def test_kb_commands(curator: Curator) -> None:
     export = await curator.kb_command(STAFF, "export")
     assert isinstance(export, Export)
     assert export.filename == "knowledge.zip"
+    [entry] = await curator.store.audit_log(1)
+    assert (entry.staff_id, entry.action, entry.detail) == (
+        STAFF,
+        "knowledge exported",
+        export.filename,
+    )
     assert zipfile.ZipFile(io.BytesIO(export.data)).namelist()
     for bad in ("rollback", "rollback x", "rollback -1", "frobnicate"):
         reply = await curator.kb_command(STAFF, bad)
