@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -108,6 +109,8 @@ class Asker:
         # What this process last remembered per chat, so that a quick second message
         # is read with the first even before the background write has landed.
         self.recent: OrderedDict[str, tuple[Context | None, datetime]] = OrderedDict()
+        # Adds "Ask a person" under what the bot could not answer (bot/desk.py), if set.
+        self.offer: Callable[[Asked, str], Asked] | None = None
 
     async def ask(self, text: str, chat: str | None = None) -> Asked:
         """Answer a message from ``chat`` (None: no conversation to remember)."""
@@ -120,7 +123,8 @@ class Asker:
         if self.recorder is not None:
             record = insights.understood_record(text, understood, self.clock())
             self.recorder.record(lambda: self.store.record_question(record))
-        return Asked(text, understood, understood_reply(snapshot.kb, understood))
+        asked = Asked(text, understood, understood_reply(snapshot.kb, understood))
+        return self.offer(asked, chat) if self.offer is not None and chat is not None else asked
 
     async def recall(self, chat: str) -> Context | None:
         """What was said in the chat within the last MEMORY; None if nothing, or unknown.

@@ -156,14 +156,29 @@ def cmd_kb_check(command: Command) -> int:
 
 
 def cmd_kb_eval(command: Command) -> int:
-    from bot.evaluation import QuestionSetError, evaluate, format_report, load_question_set
+    from bot.cli_kb import labelled_set
+    from bot.evaluation import (
+        Conversation,
+        LabelledQuestion,
+        QuestionSetError,
+        evaluate,
+        format_report,
+        load_question_set,
+    )
 
     args = command.args
-    snapshot = load_answers(command.settings).current
-    try:
-        items = load_question_set(Path(args.questions))
-    except QuestionSetError as error:
-        raise CommandError(str(error)) from error
+    if (args.questions is None) == (not args.labelled):
+        raise CommandError("give a question file, or --labelled for the stored labelled set")
+    items: list[LabelledQuestion] | list[Conversation]
+    if args.labelled:
+        snapshot, items, which = labelled_set(command.settings)
+        print(f"{len(items)} labelled question(s) from the database, on {which}", file=sys.stderr)
+    else:
+        snapshot = load_answers(command.settings).current
+        try:
+            items = load_question_set(Path(args.questions))
+        except QuestionSetError as error:
+            raise CommandError(str(error)) from error
     report = evaluate(snapshot, items)
     print(json.dumps(report.figures()) if args.json else format_report(report))
     floors: list[tuple[str, float | None, float | None]] = [
@@ -201,6 +216,13 @@ def cmd_kb_unanswered(command: Command) -> int:
     return EXIT_OK
 
 
+def cmd_kb_labelled(command: Command) -> int:
+    from bot.cli_kb import write_labelled
+
+    print(write_labelled(command.settings, command.args.out))
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="jetbot", description="The JET Programme applicant bot.")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -231,7 +253,14 @@ def parser() -> argparse.ArgumentParser:
     )
     check.set_defaults(func=cmd_kb_check)
     ev = kb_commands.add_parser("eval", help="score the bot on a labelled question file")
-    ev.add_argument("questions", help="YAML list of {q, topic[, cat]} or of {turns: [{q, topic}]}")
+    ev.add_argument(
+        "questions", nargs="?", help="YAML list of {q, topic[, cat]} or of {turns: [{q, topic}]}"
+    )
+    ev.add_argument(
+        "--labelled",
+        action="store_true",
+        help="score the labelled set staff built in Telegram (from the database) instead",
+    )
     ev.add_argument("--min-top1", type=float, help="fail (exit 1) below this in-scope top-1 rate")
     ev.add_argument(
         "--min-fallback", type=float, help="fail (exit 1) below this out-of-scope fallback rate"
@@ -245,6 +274,11 @@ def parser() -> argparse.ArgumentParser:
     un.add_argument("--out", help="write the YAML here (default: print it)")
     un.add_argument("--limit", type=int, default=200, help="how many groups (default 200)")
     un.set_defaults(func=cmd_kb_unanswered)
+    lab = kb_commands.add_parser(
+        "labelled", help="the stored labelled regression set, as a {q, topic} list"
+    )
+    lab.add_argument("--out", help="write the YAML here (default: print it)")
+    lab.set_defaults(func=cmd_kb_labelled)
     database_commands(commands)
     return root
 

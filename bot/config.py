@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.desk_settings import DeskSettings, file_base_url, read_desk
 from bot.timeparse import InputError, parse_zone
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -59,6 +60,8 @@ class Settings:
     webhook_secret: Secret | None = None
     port: int = DEFAULT_PORT
     operator: str = DEFAULT_OPERATOR  # who runs the bot, as /privacy names them
+    desk: DeskSettings = field(default_factory=DeskSettings)  # tickets to a staff chat
+    file_base_url: str = "https://api.telegram.org/file/bot"
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -74,6 +77,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         zone = parse_zone(env.get("JETBOT_TIMEZONE", "").strip() or "UTC")
     except InputError as error:
         raise ConfigError(f"JETBOT_TIMEZONE: {error}") from error
+    try:
+        desk = read_desk(env)
+        files = file_base_url(env.get("TELEGRAM_FILE_BASE_URL", ""), base_url)
+    except InputError as error:
+        raise ConfigError(str(error)) from error
     return Settings(
         knowledge=knowledge_directory(env.get("JETBOT_KNOWLEDGE", "").strip()),
         database=Path(env.get("JETBOT_DATABASE", "").strip() or DEFAULT_DATABASE),
@@ -89,6 +97,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         else None,
         port=port(env.get("PORT", "")),
         operator=operator(env.get("JETBOT_OPERATOR", "")),
+        desk=desk,
+        file_base_url=files,
     )
 
 

@@ -17,6 +17,7 @@ from bot import broadcasts, insights
 from bot.answers import Answers
 from bot.clock import Clock, utc_now
 from bot.context import MEMORY
+from bot.kb_versions import KnowledgeVersions
 from bot.knowledge import KnowledgeBaseError, Location, Problem, knowledge_files
 from bot.logs import Throttled
 from bot.replies.staff import reload_text
@@ -27,6 +28,11 @@ logger = logging.getLogger(__name__)
 
 INTERVAL = 1.0  # seconds between rounds: a saved file is live within ~2 rounds
 PURGE_EVERY = timedelta(hours=1)
+# Kept only while useful: an applicant's unsent question, an unconfirmed knowledge
+# base change, a question offered to staff to turn into knowledge.
+TICKET_DRAFT_LIFE = timedelta(days=1)
+KB_DRAFT_LIFE = timedelta(days=1)
+SUGGESTION_LIFE = timedelta(days=7)
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -64,8 +70,11 @@ class Housekeeper:
         retention_days: int,
         wake: Callable[[], None],
         clock: Clock = utc_now,
+        versions: KnowledgeVersions | None = None,
     ) -> None:
         self.store = store
+        # The knowledge base's stored versions: the newest serves, on every instance.
+        self.versions = versions
         self.answers = answers
         self.directory = directory
         self.staff_ids = staff_ids
@@ -109,6 +118,10 @@ class Housekeeper:
             return
         now = self.clock()
         queued = False
+        problems = await self.versions.sync() if self.versions is not None else None
+        if problems and self.staff_ids:
+            await self.store.notify_staff(sorted(self.staff_ids), reload_text(0, problems), now)
+            queued = True
         if (result := await self.watch()) is not None and self.staff_ids:
             await self.store.notify_staff(sorted(self.staff_ids), result.describe(), now)
             queued = True
@@ -123,15 +136,24 @@ class Housekeeper:
             purged = await insights.purge_question_text(self.store, now, self.retention_days)
             if purged:
                 logger.info("Purged the text of %d question(s) past retention", purged)
+            await self.purge_drafts(now)
             self.last_purge = now
         if queued:
             self.wake()
 
+    async def purge_drafts(self, now: datetime) -> None:
+        await self.store.purge_ticket_drafts(now - TICKET_DRAFT_LIFE)
+        await self.store.purge_kb_drafts(now - KB_DRAFT_LIFE)
+        await self.store.purge_suggestions(now - SUGGESTION_LIFE)
+
     async def watch(self) -> ReloadResult | None:
         """Reload once the files changed and then stayed unchanged for a round.
 
-        Waiting for them to settle keeps a half-saved file from being reported.
+        Waiting for them to settle keeps a half-saved file from being reported. While
+        a stored version serves, the files are not what serves: they are not watched.
         """
+        if self.versions is not None and not self.versions.from_files:
+            return None
         current = await asyncio.to_thread(scan, self.directory)
         if current == self.seen:
             self.settling = None
@@ -158,7 +180,10 @@ class Housekeeper:
 
     async def load(self) -> ReloadResult:
         try:
-            snapshot = await asyncio.to_thread(self.answers.reload, self.directory)
+            if self.versions is not None and not self.versions.from_files:
+                snapshot = await self.versions.reload_live()
+            else:
+                snapshot = await asyncio.to_thread(self.answers.reload, self.directory)
         except KnowledgeBaseError as error:
             logger.warning("Knowledge base not reloaded: %d problem(s)", len(error.problems))
             return ReloadResult(problems=error.problems)

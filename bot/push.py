@@ -27,7 +27,7 @@ from bot.logs import Throttled
 from bot.replies import Reply
 from bot.replies.pushes import compose
 from bot.sending import PER_CHAT, RATE, Budget, LocalBudget, Priority
-from bot.store import Reminder, Store
+from bot.store import Kind, Reminder, Store
 
 logger = logging.getLogger(__name__)
 
@@ -215,7 +215,12 @@ class Pusher:
             retry_at = self.clock() + timedelta(seconds=wait.seconds)
             await store.retry_later(reminder.id, worker, retry_at, str(wait), counts=False)
             logger.warning("Flood wait of %g s from Telegram; pausing sends", wait.seconds)
-        except Blocked:
+        except Blocked as error:
+            if reminder.kind is Kind.TICKET:
+                # The bot was removed from the staff chat: the applicant blocked nothing.
+                await store.mark_failed(reminder.id, worker, f"staff chat refused: {error}")
+                logger.error("The staff chat refuses the bot; ticket post %s failed", reminder.id)
+                return
             paused = await store.mark_inactive(reminder.user_id)
             logger.info("User %s blocked the bot; paused %d reminder(s)", reminder.user_id, paused)
         except (Transient, Uncertain) as error:

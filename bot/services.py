@@ -12,13 +12,17 @@ from bot.answers import Answers
 from bot.asking import Asker
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.curation import Curator
+from bot.desk import Desk
 from bot.flood_guard import TAP_LIMIT, FloodGuard
 from bot.guide import Guide
 from bot.health import Health
 from bot.housekeeping import Housekeeper
 from bot.instances import PollingLease
+from bot.kb_versions import KnowledgeVersions
 from bot.push import Pusher, Sender
 from bot.recorder import Recorder
+from bot.replies.staff import reload_text
 from bot.sending import Budget, LocalBudget, SharedBudget
 from bot.store import Store, open_store
 from bot.tracking import Tracker
@@ -39,6 +43,9 @@ class Services:
     budget: Budget
     recorder: Recorder
     clock: Clock
+    desk: Desk
+    versions: KnowledgeVersions
+    curator: Curator
     lease: PollingLease | None = None
     guide: Guide = field(init=False)  # guided commands, over the tracker
     account: Account = field(init=False)  # /settings, /privacy, /calendar
@@ -63,6 +70,13 @@ class Services:
         """
         url = settings.database_url.reveal() if settings.database_url else None
         store = await open_store(settings.database, url)
+        versions = KnowledgeVersions(store, answers, settings.knowledge, clock)
+        # The newest knowledge base staff applied, if any, serves from the start.
+        if problems := await versions.sync():
+            # Said once: housekeeping does not retry a version that would not load.
+            logger.error("The newest stored knowledge base version does not load; see /kb")
+            staff = sorted(settings.staff_ids)
+            await store.notify_staff(staff, reload_text(0, problems), clock())
         await announce(store, answers)
         # One process on SQLite paces in memory; instances sharing PostgreSQL share a grid.
         if budget is None:
@@ -79,12 +93,16 @@ class Services:
             settings.retention_days,
             pusher.wake,
             clock,
+            versions,
         )
+        asker = Asker(answers, store, clock, recorder)
+        desk = Desk(store, answers, settings.desk, pusher.wake, recorder, clock)
+        asker.offer = desk.offer
         return cls(
             settings=settings,
             answers=answers,
             store=store,
-            asker=Asker(answers, store, clock, recorder),
+            asker=asker,
             tracker=tracker,
             pusher=pusher,
             housekeeper=housekeeper,
@@ -92,6 +110,9 @@ class Services:
             budget=budget,
             recorder=recorder,
             clock=clock,
+            desk=desk,
+            versions=versions,
+            curator=Curator(store, answers, versions, clock),
         )
 
     async def claim_polling(self) -> None:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock, utc_now
 from bot.dates import When, parse_stage_when
 from bot.knowledge import KnowledgeBase, Stage, StageReminder
-from bot.store import OPEN_STATUSES, NewReminder, Reminder, Seen, Status, Store, User
+from bot.store import OPEN_STATUSES, NewReminder, Reminder, Seen, Status, Store, Ticket, User
 from bot.timebase import excerpt
 from bot.timeparse import (
     InputError,
@@ -80,6 +80,7 @@ class MyData:
     conversation: str | None = None  # the remembered context, as stored (JSON)
     past: int = 0  # reminders sent or cancelled: counted, not listed
     dialog: str | None = None  # the guided command waiting for an answer, if any
+    tickets: tuple[Ticket, ...] = ()  # questions passed on to staff
 
 
 class Tracker:
@@ -299,6 +300,7 @@ class Tracker:
             remembered[0] if remembered else None,
             await self.store.count_reminders(user_id, PAST),
             f"/{dialog.command}" if dialog is not None else None,
+            tuple(await self.store.user_tickets(user_id)),
         )
 
     async def forget(self, user_id: int) -> bool:

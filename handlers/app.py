@@ -60,6 +60,7 @@ def build_application(
         ApplicationBuilder()
         .token(token or require_token(settings).reveal())
         .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
         .context_types(CONTEXT_TYPES)
         .defaults(
             Defaults(

@@ -12,7 +12,7 @@ from functools import wraps
 from telegram import Message, Update
 from telegram.ext import BaseHandler
 
-from bot import broadcasts, insights
+from bot import broadcasts
 from bot.replies import UNKNOWN_COMMAND, note, problem
 from bot.replies import staff as say
 from bot.replies.buttons import BroadcastChoice
@@ -77,8 +77,8 @@ async def unanswered(update: Update, context: BotContext) -> None:
     """The most frequent unanswered questions, similar wordings grouped."""
     if update.effective_message is None:
         return
-    groups = await insights.unanswered(context.services.store)
-    await send(update.effective_message, say.unanswered_reply(groups))
+    # With a button per question, to add it to the knowledge base.
+    await send(update.effective_message, await context.services.curator.unanswered())
 
 
 @staff_only

@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from telegram.ext import MessageHandler, filters
 
-from handlers import groups, guard, guided, menu, privacy, questions, staff, tracking
+from handlers import (
+    groups,
+    guard,
+    guided,
+    kb,
+    menu,
+    privacy,
+    questions,
+    sources,
+    staff,
+    tickets,
+    tracking,
+)
 from handlers.context import BotApp
 from handlers.errors import error_handler
 from handlers.routing import NEW, PRIVATE
@@ -24,6 +36,7 @@ COMMANDS = (
     ("mydata", "What I store about you"),
     ("privacy", "Who runs this bot and what it keeps"),
     ("forget", "Delete everything I store about you"),
+    ("human", "Ask a person at the office"),
     ("help", "What I can do"),
 )
 
@@ -32,6 +45,10 @@ def register(application: BotApp) -> None:
     """Attach every handler; order matters: commands and buttons before free text."""
     for handler, group in (*guard.routes(), *guided.first_routes()):
         application.add_handler(handler, group=group)
+    # First: in the staff chat a reply to the bot answers a ticket; staff documents are uploads.
+    application.add_handlers(
+        [*tickets.routes(application.bot_data), *kb.routes(application.bot_data)]
+    )
     for feature in (groups, menu, questions, tracking, guided, privacy, staff):
         application.add_handlers(feature.routes())
     # What is left, in private chats; in groups the bot speaks only when addressed.
@@ -45,4 +62,5 @@ def register(application: BotApp) -> None:
             ),
         ]
     )
+    application.add_handlers(sources.routes(), group=sources.GROUP)  # counts /start <source>
     application.add_error_handler(error_handler)

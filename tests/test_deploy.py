@@ -58,7 +58,8 @@ def test_compose_has_a_sqlite_and_a_postgresql_setup() -> None:
 
 
 def test_env_example_lists_every_setting_the_bot_reads() -> None:
-    read_by_config = set(re.findall(r'env\.get\("([A-Z_]+)"', read("bot/config.py")))
+    settings = read("bot/config.py") + read("bot/desk_settings.py")
+    read_by_config = set(re.findall(r'env\.get\("([A-Z_]+)"', settings))
     listed = set(re.findall(r"^([A-Z_]+)=", read(".env.example"), re.M))
     assert read_by_config
     assert read_by_config <= listed, read_by_config - listed

@@ -14,6 +14,8 @@ from bot.answers import Answers
 from bot.config import BUNDLED_KNOWLEDGE
 from bot.housekeeping import Housekeeper, ReloadResult, scan
 from bot.insights import record_question
+from bot.kb_files import directory_texts
+from bot.kb_versions import KnowledgeVersions
 from bot.knowledge import Location, Problem
 from bot.matcher import Match, Outcome
 from bot.store import Kind, SqlStore
@@ -432,3 +434,41 @@ async def test_ended_conversations_are_forgotten(
     await keeper(store, answers, knowledge, wake, clock).round()
     assert await store.load_context("1") is None
     assert await store.load_context("2") is not None
+# -- stored knowledge base versions ----------------------------------------------------------
+
+
+async def test_a_stored_version_serves_and_the_files_are_not_watched(
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+) -> None:
+    versions = KnowledgeVersions(store, answers, knowledge, clock)
+    house = Housekeeper(store, answers, knowledge, STAFF, 180, wake, clock, versions)
+    files = {**directory_texts(knowledge), "open-day.yaml": NEW_TOPIC}
+    # Applied elsewhere (another instance): this one follows at its next round.
+    await store.add_kb_version(901, "upload", "open day", files, clock())
+    await house.round()
+    assert versions.live == 1
+    assert answered_topic(answers, "when is the embassy open day?") == "contact.open-day"
+
+    (knowledge / "messages.yaml").unlink()  # the deployment's files: not what serves
+    for _ in range(3):
+        await house.round()
+    assert answered_topic(answers, "when is the embassy open day?") == "contact.open-day"
+    assert await notices(store) == []
+    result = await house.reload(by=901)
+    assert result.ok, "/reload loads the stored version again"
+
+
+async def test_a_stored_version_that_fails_to_load_is_reported_to_staff(
+    store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
+) -> None:
+    versions = KnowledgeVersions(store, answers, knowledge, clock)
+    house = Housekeeper(store, answers, knowledge, STAFF, 180, wake, clock, versions)
+    await store.add_kb_version(901, "upload", "broken", {"kb.yaml": BROKEN_TOPIC}, clock())
+    before = answers.current
+    await house.round()
+    await house.round()
+    assert answers.current is before
+    sent = await notices(store)
+    assert [user for user, _ in sent] == sorted(STAFF), "once per staff member"
+    assert "NOT reloaded" in sent[0][1]
+    assert f"kb.yaml:{BROKEN_LINE}: topic 'contact.open-day': unknown key 'anwser'" in sent[0][1]

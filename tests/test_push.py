@@ -520,3 +520,19 @@ async def test_live_worker_in_a_long_round_keeps_its_claims(store: SqlStore, clo
 def store(backend_store: SqlStore) -> SqlStore:
     """Every push test runs on SQLite and on a real PostgreSQL server."""
     return backend_store
+
+
+async def test_a_staff_chat_refusing_the_bot_fails_the_post_and_blocks_no_applicant(
+    store: SqlStore, sender: FakeSender, pusher: Pusher
+) -> None:
+    await store.touch_user(5, 5, NOW)
+    draft = await store.save_ticket_draft(5, 5, "q", None, NOW)
+    await store.open_ticket(5, draft, None, 3, -100, lambda ticket: "🎫 Ticket #1", NOW)
+    await store.add_reminders([NewReminder(5, 5, "Bring passport", NOW, ZONE)], NOW)
+    sender.fail(-100, Blocked("Forbidden: bot was kicked from the group chat"))
+    await pusher.run_once()
+    rows = await store.fetch("SELECT kind, status FROM reminders ORDER BY id")
+    assert [(r[0], r[1]) for r in rows] == [("ticket", "failed"), ("reminder", "sent")]
+    user = await store.get_user(5)
+    assert user is not None
+    assert user.active

@@ -62,21 +62,7 @@ class Loader(TopicReader, ScheduleReader):
         self.path = directory
 
     def load(self) -> KnowledgeBase:
-        if not self.directory.is_dir():
-            raise KnowledgeBaseError(
-                [Problem(Location(self.directory, 0), "knowledge directory not found")]
-            )
-        files = knowledge_files(self.directory)
-        for link in outside_links(self.directory):
-            self.problem_at(
-                Location(link, 0), "a link to a file outside the knowledge directory; not read"
-            )
-        if len(files) > MAX_FILES:
-            self.problem_at(
-                Location(self.directory, 0),
-                f"{len(files)} files; a knowledge base has at most {MAX_FILES}",
-            )
-            files = files[:MAX_FILES]
+        files = self.files()
         if not files:
             self.problem_at(Location(self.directory, 0), "no .yaml files in knowledge directory")
         for path in files:
@@ -92,6 +78,25 @@ class Loader(TopicReader, ScheduleReader):
             directory=self.directory,
             announcements=tuple(a for a, _ in self.announcements),
         )
+
+    def files(self) -> list[Path]:
+        """The files to read, in order (bot/knowledge/texts.py reads them from memory)."""
+        if not self.directory.is_dir():
+            raise KnowledgeBaseError(
+                [Problem(Location(self.directory, 0), "knowledge directory not found")]
+            )
+        files = knowledge_files(self.directory)
+        for link in outside_links(self.directory):
+            self.problem_at(
+                Location(link, 0), "a link to a file outside the knowledge directory; not read"
+            )
+        if len(files) > MAX_FILES:
+            self.problem_at(
+                Location(self.directory, 0),
+                f"{len(files)} files; a knowledge base has at most {MAX_FILES}",
+            )
+            files = files[:MAX_FILES]
+        return files
 
     def load_file(self, path: Path) -> None:
         self.path = path

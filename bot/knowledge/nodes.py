@@ -104,6 +104,10 @@ class NodeReader:
         except (OSError, UnicodeDecodeError) as error:
             self.problem_at(Location(path, 0), f"cannot read file: {error}")
             return None
+        return self.compose(path, text)
+
+    def compose(self, path: Path, text: str) -> yaml.Node | None:
+        """The file's node tree; None (and a problem at its line) when it is not YAML."""
         try:
             root: yaml.Node | None = yaml.compose(text, Loader=FastSafeLoader)
         except yaml.MarkedYAMLError as error:

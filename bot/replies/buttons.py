@@ -231,3 +231,66 @@ class OpenStage(ButtonData, prefix="sst"):
 def zone_names() -> frozenset[str]:
     """The IANA names this machine can load: the only zones a button may carry."""
     return frozenset(available_timezones())
+# -- the help desk and the knowledge base from Telegram ------------------------------
+
+
+@dataclass(frozen=True)
+class AskPerson(ButtonData, prefix="dq"):
+    """Under what the bot could not answer: pass the question on to staff."""
+
+
+@dataclass(frozen=True)
+class SendTicket(ButtonData, prefix="ds"):
+    """Confirm a question for staff, with or without the applicant's name."""
+
+    choices = ("name", "anon")
+    draft: int
+    named: bool
+
+
+@dataclass(frozen=True)
+class DropTicket(ButtonData, prefix="dd"):
+    draft: int
+
+
+@dataclass(frozen=True)
+class CloseTicket(ButtonData, prefix="dc"):
+    ticket: int
+
+
+@dataclass(frozen=True)
+class TicketToKb(ButtonData, prefix="dk"):
+    """Turn an answered ticket into knowledge."""
+
+    ticket: int
+
+
+@dataclass(frozen=True)
+class Curate(ButtonData, prefix="ku"):
+    """Offer the topics an unanswered question could join."""
+
+    suggestion: int
+
+
+@dataclass(frozen=True)
+class PickTopic(ButtonData, prefix="kp"):
+    """The question becomes a phrasing of the suggestion's ``choice``-th candidate topic."""
+
+    suggestion: int
+    choice: int
+
+
+@dataclass(frozen=True)
+class NewTopic(ButtonData, prefix="kn"):
+    """A new topic drafted from the staff answer."""
+
+    suggestion: int
+
+
+@dataclass(frozen=True)
+class KbChoice(ButtonData, prefix="ka"):
+    """Apply or Cancel under a knowledge base change's preview."""
+
+    choices = ("yes", "no")
+    confirm: bool
+    draft: int

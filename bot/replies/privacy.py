@@ -50,6 +50,9 @@ def mydata_reply(data: MyData, page: int = 0, dialog_minutes: int = 30) -> Reply
         lines.append(f"• Announcements sent or due to you: {counts}")
     if data.conversation is not None:
         lines.append(conversation_line(data.conversation))
+    if data.tickets:
+        asked = ", ".join(f"#{t.id} ({t.status.value})" for t in data.tickets)
+        lines.append(f"• Questions you passed on to the office, with their answers: {asked}")
     if data.dialog is not None:
         lines.append(
             f"• A question of {escape(data.dialog)} waiting for your answer "
@@ -78,7 +81,8 @@ def conversation_line(stored: str) -> str:
 def forget_confirm() -> Reply:
     """/forget: sure?"""
     return Reply(
-        "This deletes your stage, dates, time zone and all your reminders, for good. Sure?",
+        "This deletes your stage, dates, time zone, all your reminders and your questions "
+        "to the office, for good. Sure?",
         (
             (
                 button("Yes, delete everything", Forget(True)),

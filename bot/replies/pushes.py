@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import show
 from bot.replies import Reply
+from bot.replies.tickets import ticket_buttons
 from bot.replies.tracking import reminder_reply
 from bot.store import Kind, Reminder
 
@@ -21,6 +22,11 @@ def compose(delivery: Reminder, now: datetime) -> Reply:
         return Reply(f"📢 {escape(delivery.text)}")
     if delivery.kind is Kind.NOTICE:
         return Reply(escape(delivery.text))
+    # Help-desk messages were worded (and escaped) when they were queued.
+    if delivery.kind is Kind.TICKET:
+        return Reply(delivery.text, ticket_buttons(delivery.ticket_id or 0))
+    if delivery.kind is Kind.ANSWER:
+        return Reply(delivery.text)
     late = now - delivery.due_at > LATE_AFTER
     due = show(delivery.due_at, ZoneInfo(delivery.timezone)) if late else None
     return reminder_reply(delivery.id, delivery.text, due)

@@ -16,6 +16,10 @@ STAFF_COMMANDS = (
     ("stats", "users, stages, questions, answers, votes, reminders"),
     ("unanswered", "the most frequent questions I could not answer"),
     ("broadcast", "/broadcast <stage|all> <text>: announce, after a preview"),
+    ("tickets", "open questions passed on to staff, oldest first"),
+    ("close", "/close N: close ticket N"),
+    ("kb", "the knowledge base's version; /kb export, /kb rollback N"),
+    ("chatid", "this chat's id (send it in the staff group)"),
 )
 MAX_PROBLEMS_SHOWN = 15
 ALWAYS_SHOWN = ("answer", "suggest", "fallback", "smalltalk")
@@ -62,8 +66,28 @@ def format_stats(s: Stats) -> str:
         + (", ".join(f"{topic} {n}" for topic, n in s.top_topics_7d) or "-"),
         "Helpful votes: " + (votes or "-"),
         "Reminders: " + reminders,
+        ticket_line(s),
+        "Came through /start links: "
+        + (", ".join(f"{source} {n}" for source, n in s.sources) or "-"),
     ]
     return "\n".join(lines)
+
+
+def ticket_line(s: Stats) -> str:
+    t = s.tickets
+    median = "-" if t.median_first_answer is None else duration(t.median_first_answer)
+    return (
+        f"Tickets: {t.opened} opened, {t.answered} answered; "
+        f"median time to a first answer {median}"
+    )
+
+
+def duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = minutes / 60
+    return f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.1f} days"
 
 
 def stats_reply(s: Stats) -> Reply:

@@ -6,6 +6,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from bot.store.db import StoreError, StoreUnavailable
+from bot.store.desk_rows import (
+    ApplyRefusal,
+    KbDraft,
+    KbVersion,
+    Refusal,
+    Suggestion,
+    Ticket,
+    TicketDraft,
+    TicketMessage,
+    TicketStatus,
+)
 from bot.store.interface import Store
 from bot.store.rows import (
     OPEN_STATUSES,
@@ -21,6 +32,7 @@ from bot.store.rows import (
     Seen,
     Stats,
     Status,
+    TicketFigures,
     User,
 )
 
@@ -46,14 +58,18 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "OPEN_STATUSES",
+    "ApplyRefusal",
     "AuditEntry",
     "BroadcastReport",
     "Census",
     "Dialog",
     "Draft",
+    "KbDraft",
+    "KbVersion",
     "Kind",
     "NewReminder",
     "QuestionRecord",
+    "Refusal",
     "Reminder",
     "Seen",
     "SqlStore",
@@ -62,6 +78,12 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreUnavailable",
+    "Suggestion",
+    "Ticket",
+    "TicketDraft",
+    "TicketFigures",
+    "TicketMessage",
+    "TicketStatus",
     "User",
     "open_postgres",
     "open_sqlite",

@@ -72,4 +72,5 @@ def reminder_row(row: Row) -> Reminder:
         broadcast_id=row["broadcast_id"],
         number=row["number"],
         slot=row["slot"],
+        ticket_id=row["ticket_id"],
     )

@@ -10,6 +10,16 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.store.desk_rows import (
+    ApplyRefusal,
+    KbDraft,
+    KbVersion,
+    Refusal,
+    Suggestion,
+    Ticket,
+    TicketDraft,
+    TicketMessage,
+)
 from bot.store.rows import (
     OPEN_STATUSES,
     AuditEntry,
@@ -23,6 +33,7 @@ from bot.store.rows import (
     Seen,
     Stats,
     Status,
+    TicketFigures,
     User,
 )
 
@@ -220,3 +231,123 @@ class Store(Protocol):
         ...
 
     async def pause_sending(self, seconds: float) -> None: ...
+
+    # -- the help desk (bot/store/tickets.py) --------------------------------------------
+
+    async def save_ticket_draft(
+        self, user_id: int, chat_id: int, question: str, guess: str | None, now: datetime
+    ) -> int:
+        """Keep the applicant's latest unanswered question, replacing any older one."""
+        ...
+
+    async def ticket_draft(self, user_id: int) -> TicketDraft | None: ...
+
+    async def drop_ticket_draft(self, user_id: int, draft_id: int) -> bool: ...
+
+    async def open_ticket(
+        self,
+        user_id: int,
+        draft_id: int,
+        name: str | None,
+        limit: int,
+        staff_chat: int,
+        word: Callable[[Ticket], str],
+        now: datetime,
+    ) -> Ticket | Refusal:
+        """The draft becomes a ticket; its post to the staff chat is queued with it."""
+        ...
+
+    async def answer_ticket(
+        self,
+        ticket_id: int,
+        staff_id: int,
+        text: str,
+        word: Callable[[Ticket], str],
+        now: datetime,
+    ) -> Ticket | None:
+        """A staff answer, queued to the applicant; None when the ticket is closed or gone."""
+        ...
+
+    async def add_to_ticket(
+        self,
+        ticket_id: int,
+        user_id: int,
+        text: str,
+        staff_chat: int,
+        word: Callable[[Ticket], str],
+        now: datetime,
+    ) -> Ticket | None: ...
+
+    async def close_ticket(
+        self, ticket_id: int, staff_id: int, now: datetime
+    ) -> Ticket | None: ...
+
+    async def get_ticket(self, ticket_id: int) -> Ticket | None: ...
+
+    async def live_tickets(self, limit: int) -> list[Ticket]: ...
+
+    async def user_tickets(self, user_id: int) -> list[Ticket]: ...
+
+    async def ticket_thread(self, ticket_id: int) -> list[TicketMessage]: ...
+
+    async def ticket_figures(self) -> TicketFigures: ...
+
+    async def purge_ticket_drafts(self, before: datetime) -> int: ...
+
+    async def count_start(self, source: str, now: datetime) -> None: ...
+
+    async def start_sources(self) -> list[tuple[str, int]]: ...
+
+    # -- knowledge base versions (bot/store/knowledge.py) ---------------------------------
+
+    async def latest_kb_number(self) -> int:
+        """The newest applied version; 0 when none (the deployment's files serve)."""
+        ...
+
+    async def kb_version(self, number: int) -> KbVersion | None: ...
+
+    async def kb_versions(self, limit: int) -> list[KbVersion]: ...
+
+    async def draft_kb(
+        self,
+        staff_id: int,
+        base: int,
+        action: str,
+        note: str,
+        files: dict[str, str] | None,
+        label: tuple[str, str] | None,
+        now: datetime,
+    ) -> int: ...
+
+    async def kb_draft(self, draft_id: int) -> KbDraft | None: ...
+
+    async def apply_kb(self, draft_id: int, staff_id: int, now: datetime) -> int | ApplyRefusal:
+        """The previewed change becomes the newest version, once, if nothing else went live."""
+        ...
+
+    async def cancel_kb(self, draft_id: int, staff_id: int, now: datetime) -> bool: ...
+
+    async def add_kb_version(
+        self, staff_id: int, action: str, note: str, files: dict[str, str] | None, now: datetime
+    ) -> int: ...
+
+    async def purge_kb_drafts(self, before: datetime) -> int: ...
+
+    async def labelled_questions(self) -> list[tuple[str, str | None]]: ...
+
+    async def label_question(
+        self, question: str, topic: str | None, origin: str, staff_id: int, now: datetime
+    ) -> None: ...
+
+    async def add_suggestion(
+        self,
+        question: str,
+        answer: str | None,
+        candidates: tuple[str, ...],
+        ticket_id: int | None,
+        now: datetime,
+    ) -> int: ...
+
+    async def suggestion(self, suggestion_id: int) -> Suggestion | None: ...
+
+    async def purge_suggestions(self, before: datetime) -> int: ...

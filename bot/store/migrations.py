@@ -282,3 +282,97 @@ async def _guided_steps(db: Connection, dialect: Dialect) -> None:
         );
         """,
     )
+
+
+@migration(8, "tickets to staff, start sources")
+async def _tickets(db: Connection, dialect: Dialect) -> None:
+    # A ticket, its thread and the applicant's draft all go with the applicant's row
+    # (/forget). Outbox rows of tickets carry the ticket's number.
+    await execute_script(
+        db,
+        dialect,
+        """
+        ALTER TABLE reminders ADD COLUMN ticket_id {bigint};
+        CREATE TABLE tickets (
+            id          {id},
+            user_id     {bigint} NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            chat_id     {bigint} NOT NULL,
+            question    TEXT NOT NULL,
+            stage       TEXT,
+            guess       TEXT,
+            name        TEXT,
+            status      TEXT NOT NULL DEFAULT 'open',
+            opened_at   {bigint} NOT NULL,
+            answered_at {bigint},
+            closed_at   {bigint},
+            closed_by   {bigint}
+        );
+        CREATE INDEX tickets_by_user ON tickets(user_id, status);
+        CREATE INDEX tickets_live ON tickets(opened_at) WHERE status != 'closed';
+        CREATE TABLE ticket_messages (
+            id        {id},
+            ticket_id {bigint} NOT NULL REFERENCES tickets(id) ON DELETE CASCADE,
+            author    TEXT NOT NULL,
+            staff_id  {bigint},
+            text      TEXT NOT NULL,
+            at        {bigint} NOT NULL
+        );
+        CREATE INDEX ticket_messages_by_ticket ON ticket_messages(ticket_id);
+        CREATE TABLE ticket_drafts (
+            id       {id},
+            user_id  {bigint} NOT NULL UNIQUE REFERENCES users(user_id) ON DELETE CASCADE,
+            question TEXT NOT NULL,
+            guess    TEXT,
+            at       {bigint} NOT NULL
+        );
+        CREATE TABLE start_sources (
+            source   TEXT PRIMARY KEY,
+            starts   {bigint} NOT NULL,
+            first_at {bigint} NOT NULL,
+            last_at  {bigint} NOT NULL
+        );
+        """,
+    )
+
+
+@migration(9, "knowledge base versions, labelled questions")
+async def _knowledge_versions(db: Connection, dialect: Dialect) -> None:
+    # Every applied knowledge base, with all its files' text (NULL: the deployment's
+    # own files), so that it survives an ephemeral disk and reaches every instance.
+    # A change awaiting Confirm is a row without a number.
+    await execute_script(
+        db,
+        dialect,
+        """
+        CREATE TABLE kb_versions (
+            id             {id},
+            number         {bigint} UNIQUE,
+            status         TEXT NOT NULL DEFAULT 'draft',
+            base           {bigint} NOT NULL,
+            staff_id       {bigint} NOT NULL,
+            action         TEXT NOT NULL,
+            note           TEXT NOT NULL,
+            files          TEXT,
+            label_question TEXT,
+            label_topic    TEXT,
+            created_at     {bigint} NOT NULL,
+            applied_at     {bigint}
+        );
+        CREATE TABLE labelled_questions (
+            id       {id},
+            question TEXT NOT NULL UNIQUE,
+            topic    TEXT,
+            origin   TEXT NOT NULL,
+            staff_id {bigint} NOT NULL,
+            added_at {bigint} NOT NULL
+        );
+        CREATE TABLE kb_suggestions (
+            id         {id},
+            ticket_id  {bigint} REFERENCES tickets(id) ON DELETE CASCADE,
+            question   TEXT NOT NULL,
+            answer     TEXT,
+            candidates TEXT NOT NULL,
+            created_at {bigint} NOT NULL
+        );
+        """,
+    )

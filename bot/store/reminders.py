@@ -85,7 +85,8 @@ class ReminderQueries(Queries):
     async def user_deliveries(self, user_id: int) -> dict[str, int]:
         """How many announcements and notices the user was sent or is due, by kind."""
         rows = await self.db.fetch(
-            "SELECT kind, count(*) FROM reminders WHERE user_id = ? AND kind != 'reminder' "
+            "SELECT kind, count(*) FROM reminders WHERE user_id = ? "
+            "AND kind IN ('broadcast', 'notice') "
             "GROUP BY kind",
             (user_id,),
         )

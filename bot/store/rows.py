@@ -24,6 +24,9 @@ class Kind(StrEnum):
     REMINDER = "reminder"  # the user's own: /remind, stage defaults, snoozes
     BROADCAST = "broadcast"  # an announcement from staff (or the knowledge base)
     NOTICE = "notice"  # a message to staff: a broadcast report, a failed reload
+    # Help-desk messages, their text already worded (HTML) when queued:
+    TICKET = "ticket"  # to the staff chat: a ticket or an applicant's addition to it
+    ANSWER = "answer"  # to an applicant: the office's answer to their ticket
 
 
 OPEN_STATUSES = (Status.PENDING, Status.SENDING, Status.PAUSED, Status.FAILED)
@@ -77,6 +80,7 @@ class Reminder:
     def shown(self) -> int:
         """The number to show: rows from before numbering fall back to their id."""
         return self.number if self.number is not None else self.id
+    ticket_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +160,15 @@ class Stats:
     top_topics_7d: list[tuple[str, int]]
     votes: list[tuple[str, int, int]]  # topic, helpful, not helpful
     reminders: dict[str, int] = field(default_factory=dict)
+    tickets: TicketFigures = field(default_factory=lambda: TicketFigures(0, 0, None))
+    sources: list[tuple[str, int]] = field(default_factory=list)  # /start <source> counts
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFigures:
+    opened: int
+    answered: int
+    median_first_answer: float | None  # seconds from opening to the first answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,13 @@ from bot.store.conversations import ConversationQueries
 from bot.store.db import Database
 from bot.store.dialogs import DialogQueries
 from bot.store.instances import InstanceQueries
+from bot.store.knowledge import KnowledgeQueries
 from bot.store.migrations import migrate, schema_version
 from bot.store.outbox import OutboxQueries
 from bot.store.reminders import ReminderQueries
 from bot.store.sqlite import SqliteDatabase
 from bot.store.staff import StaffQueries
+from bot.store.tickets import TicketQueries
 from bot.store.users import UserQueries
 
 
@@ -26,6 +28,8 @@ class SqlStore(
     InstanceQueries,
     BudgetQueries,
     DialogQueries,
+    TicketQueries,
+    KnowledgeQueries,
 ):
     def __init__(self, db: Database) -> None:
         self.db = db

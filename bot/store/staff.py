@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.store.base import Queries
 from bot.store.db import Connection, from_epoch, to_epoch
+from bot.store.desk_figures import start_sources, ticket_figures
 from bot.store.outbox import RECIPIENTS, queue_broadcast, queue_notice
 from bot.store.rows import AuditEntry, BroadcastReport, Draft, QuestionRecord, Stats
 
@@ -261,6 +262,8 @@ class StaffQueries(Queries):
                     "GROUP BY status"
                 )
             ),
+            tickets=await ticket_figures(self.db),
+            sources=await start_sources(self.db),
         )
 
     async def _pairs(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[str, int]]:

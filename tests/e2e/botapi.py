@@ -8,6 +8,11 @@ Point a bot at it with ``Bot(token, base_url=server.base_url)`` (or the ``base_u
         ...  # run the bot against server.base_url
         [reply] = await server.wait_for_messages(42, 1)
 
+Staff-chat scenarios use ``group_message`` (optionally a Telegram reply to a stored message) and
+``press_button(..., chat_id=group)``; files go both ways: ``user_document`` sends the bot a
+document it fetches with getFile and the ``/file/bot<token>/<path>`` download route, and what the
+bot sends with sendDocument is kept (``file_content``).
+
 It can also run as a process (``python -m tests.e2e.botapi --port 0 --port-file PATH``); that
 mode exposes a small JSON control API under ``/_control/`` (see ``_CONTROL_ACTIONS``).
 """
@@ -39,7 +44,6 @@ JsonDict = dict[str, Any]
 
 DEFAULT_BOT_ID: Final = 123456789
 MAX_MESSAGE_LENGTH: Final = 4096
-MAX_CAPTION_LENGTH: Final = 1024
 MAX_CALLBACK_DATA_BYTES: Final = 64
 MAX_COMMAND_DESCRIPTION_LENGTH: Final = 256
 
@@ -181,7 +185,7 @@ class Injection:
 
 @dataclass
 class ApiCall:
-    """One request as the server received it.
+    """One request as the server received it (``uploads``: the files sent with it).
 
     `status` and `response` are filled in when the answer is sent; they stay None while the call
     is pending and for calls whose client went away first (e.g. after a client-side timeout).
@@ -194,7 +198,7 @@ class ApiCall:
     fault: Fault | None = None
     status: int | None = None
     response: JsonDict | None = None
-    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> (file, bytes)
+    uploads: dict[str, JsonDict] = field(default_factory=dict)
 
     @property
     def chat_id(self) -> int | str | None:
@@ -233,8 +237,9 @@ def _decode_form_value(key: str, raw: str) -> Any:
 
 
 async def _read_params(
-    request: web.Request, uploads: dict[str, tuple[str, bytes]] | None = None
+    request: web.Request, uploads: dict[str, JsonDict] | None = None
 ) -> JsonDict:
+    """The call's parameters; files uploaded with it go to ``uploads`` (name, content)."""
     params: JsonDict = {k: _decode_form_value(k, v) for k, v in request.query.items()}
     if request.method != "POST" or not request.body_exists:
         return params
@@ -251,11 +256,10 @@ async def _read_params(
         if isinstance(value, str):
             params[key] = _decode_form_value(key, value)
         else:
-            # The parameter shows that an upload was made; its bytes go to ``uploads``.
-            name = str(getattr(value, "filename", key))
-            params[key] = f"<upload {name}>"
+            # A test may want to see that an upload was attempted; sendDocument keeps it.
+            params[key] = f"<upload {getattr(value, 'filename', key)}>"
             if uploads is not None:
-                uploads[key] = (name, value.file.read())
+                uploads[key] = {"file_name": value.filename, "content": value.file.read()}
     return params
 
 
@@ -347,13 +351,15 @@ class BotApiServer:
         self._messages: dict[int, dict[int, JsonDict]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._users: dict[int, JsonDict] = {}
+        self._files: dict[str, JsonDict] = {}  # file_id -> {file_name, content}
+        self._documents: list[tuple[int, JsonDict, bytes]] = []  # (chat, message, content)
+        self._file_ids = itertools.count(1)
         self._updates: list[JsonDict] = []
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._pending_callbacks: set[str] = set()
         self._allowed_updates: frozenset[str] | None = None
         self._commands: dict[str, list[JsonDict]] = {}
-        self._documents: list[tuple[int, JsonDict, bytes]] = []  # (chat, message, content)
         self._poll_generation = 0
         self._closing = False
         self._changed = asyncio.Event()
@@ -376,6 +382,7 @@ class BotApiServer:
                 "getUpdates": self._get_updates,
                 "sendMessage": self._send_message,
                 "sendDocument": self._send_document,
+                "getFile": self._get_file,
                 "editMessageText": self._edit_message_text,
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
                 "answerCallbackQuery": self._answer_callback_query,
@@ -389,6 +396,7 @@ class BotApiServer:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
         app.router.add_route("*", "/_control/{action}", self._handle_control)
         # Cancelling handlers when the client hangs up is what lets Fault.delay model a request
         # that timed out client-side and was therefore never applied.
@@ -478,10 +486,6 @@ class BotApiServer:
         """Messages delivered by sendMessage, as returned to the bot (later edits not applied)."""
         return [d.message for d in self._deliveries if chat_id is None or d.chat_id == chat_id]
 
-    def sent_documents(self, chat_id: int | None = None) -> list[tuple[JsonDict, bytes]]:
-        """Documents delivered by sendDocument: the message and the uploaded file's bytes."""
-        return [(m, data) for c, m, data in self._documents if chat_id is None or c == chat_id]
-
     def delivery_times(self, chat_id: int | None = None) -> list[float]:
         """`time.monotonic()` arrival times of delivered sendMessage calls, oldest first."""
         return [d.time for d in self._deliveries if chat_id is None or d.chat_id == chat_id]
@@ -515,25 +519,60 @@ class BotApiServer:
         return int(message["message_id"])
 
     def group_message(
-        self, chat_id: int, user_id: int, text: str, *, reply_to: int | None = None
+        self,
+        chat_id: int,
+        user_id: int,
+        text: str,
+        *,
+        reply_to: int | None = None,
+        first_name: str = "Test",
     ) -> int:
-        """Queue a text message from `user_id` in the group `chat_id` (negative)."""
-        message = self._new_message(chat_id, self._user(user_id, "Test"), text=text)
-        entities = []
-        for match in re.finditer(r"(?<!\w)(/\w+(?:@\w+)?|@\w+)", text):
-            kind = "bot_command" if match[0].startswith("/") else "mention"
-            if kind == "bot_command" and match.start() != 0:
-                continue
-            start = _utf16_len(text[: match.start()])
-            entities.append({"type": kind, "offset": start, "length": _utf16_len(match[0])})
-        if entities:
-            message["entities"] = entities
+        """Queue a text message from `user_id` in the group `chat_id` (a negative id), as a
+        Telegram reply to the stored message `reply_to` if given; returns its message_id."""
+        content: JsonDict = {"text": text}
         if reply_to is not None:
             target = self.message(chat_id, reply_to)
-            if target is not None:
-                message["reply_to_message"] = target
+            if target is None:
+                raise AssertionError(f"no message {reply_to} in chat {chat_id} to reply to")
+            content["reply_to_message"] = {
+                k: v for k, v in target.items() if k != "reply_to_message"
+            }
+        entities = []
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            entities.append({"type": "bot_command", "offset": 0, "length": _utf16_len(command)})
+        for mention in re.finditer(r"(?<![\w/])@\w+", text):
+            start = _utf16_len(text[: mention.start()])
+            entities.append({"type": "mention", "offset": start, "length": _utf16_len(mention[0])})
+        if entities:
+            content["entities"] = entities
+        message = self._new_message(chat_id, self._user(user_id, first_name), **content)
         self.queue_update({"message": message})
         return int(message["message_id"])
+
+    def user_document(
+        self, user_id: int, file_name: str, content: bytes, *, first_name: str = "Test"
+    ) -> int:
+        """Queue a private message from `user_id` carrying a file; returns its message_id."""
+        document = self._store_file(file_name, content)
+        message = self._new_message(user_id, self._user(user_id, first_name), document=document)
+        self.queue_update({"message": message})
+        return int(message["message_id"])
+
+    def file_content(self, file_id: str) -> bytes:
+        """What a stored file holds: one a user sent, or one the bot sent with sendDocument."""
+        return bytes(self._files[file_id]["content"])
+
+    def _store_file(self, file_name: str, content: bytes) -> JsonDict:
+        number = next(self._file_ids)
+        file_id = f"file-{number}"
+        self._files[file_id] = {"file_name": file_name, "content": content}
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"file-u-{number}",
+            "file_name": file_name,
+            "file_size": len(content),
+        }
 
     def user_sticker(self, user_id: int, *, first_name: str = "Test") -> int:
         sticker = {
@@ -578,21 +617,24 @@ class BotApiServer:
         *,
         first_name: str = "Test",
         check_button: bool = True,
+        chat_id: int | None = None,
     ) -> str:
         """Queue a callback_query for a button on a stored bot message; returns the query id.
 
-        With `check_button`, the message must currently show a button with that callback_data,
+        The message is in the user's private chat, or in `chat_id` (a group). With
+        `check_button`, the message must currently show a button with that callback_data,
         since a real user can only press what is on screen.
         """
-        message = self.message(user_id, message_id)
+        chat = user_id if chat_id is None else chat_id
+        message = self.message(chat, message_id)
         if message is None or not message["from"]["is_bot"]:
-            known = sorted(self._messages.get(user_id, {}))
+            known = sorted(self._messages.get(chat, {}))
             raise AssertionError(
-                f"no bot message {message_id} in chat {user_id}; stored message ids: {known}"
+                f"no bot message {message_id} in chat {chat}; stored message ids: {known}"
             )
         if check_button and data not in _callback_data(message):
             raise AssertionError(
-                f"message {message_id} in chat {user_id} has no button with callback_data "
+                f"message {message_id} in chat {chat} has no button with callback_data "
                 f"{data!r}; buttons: {_callback_data(message)}"
             )
         query_id = f"cq-{next(self._callback_ids)}"
@@ -679,7 +721,7 @@ class BotApiServer:
         sent_method = request.match_info["method"]
         method, handler = self._handlers.get(sent_method.lower(), (sent_method, None))
         parse_error: ApiError | None = None
-        uploads: dict[str, tuple[str, bytes]] = {}
+        uploads: dict[str, JsonDict] = {}
         try:
             params = await _read_params(request, uploads)
         except ApiError as exc:
@@ -925,34 +967,54 @@ class BotApiServer:
         return message
 
     async def _send_document(self, call: ApiCall) -> JsonDict:
-        """A file uploaded with multipart/form-data (a file_id or URL is refused: none exist)."""
         params = call.params
         chat_id = _chat_id(params)
-        reference = params.get("document")
-        key = "document"
-        if isinstance(reference, str) and reference.startswith("attach://"):
-            key = reference.removeprefix("attach://")
-        upload = call.uploads.get(key)
+        upload = call.uploads.get("document")
         if upload is None:
-            raise _bad_request("there is no document in the request")
-        name, content = upload
-        if not content:
-            raise _bad_request("file must be non-empty")
+            # A file_id of a stored file can be sent again, as on Telegram.
+            stored = self._files.get(str(params.get("document")))
+            if stored is None:
+                raise _bad_request("wrong file identifier/HTTP URL specified")
+            upload = stored
+        content: JsonDict = {
+            "document": self._store_file(str(upload["file_name"]), upload["content"])
+        }
         caption = params.get("caption")
-        if isinstance(caption, str) and len(caption) > MAX_CAPTION_LENGTH:
-            raise _bad_request("message caption is too long")
-        count = len(self._documents) + 1
-        document = {"file_id": f"document-{count}", "file_unique_id": f"document-u-{count}",
-                    "file_name": name, "file_size": len(content)}  # fmt: skip
-        extra: JsonDict = {"document": document}
         if isinstance(caption, str) and caption:
-            extra["caption"] = caption
+            content["caption"] = caption
         markup = _inline_markup(params.get("reply_markup"))
         if markup is not None:
-            extra["reply_markup"] = markup
-        message = self._new_message(chat_id, self._bot_user(call.token), **extra)
-        self._documents.append((chat_id, copy.deepcopy(message), content))
+            content["reply_markup"] = markup
+        message = self._new_message(chat_id, self._bot_user(call.token), **content)
+        self._deliveries.append(Delivery(chat_id, copy.deepcopy(message), call.time))
+        self._documents.append((chat_id, copy.deepcopy(message), bytes(upload["content"])))
         return message
+
+    def sent_documents(self, chat_id: int | None = None) -> list[tuple[JsonDict, bytes]]:
+        """Documents delivered by sendDocument: the message and the file's bytes."""
+        return [(m, data) for c, m, data in self._documents if chat_id is None or c == chat_id]
+
+    async def _get_file(self, call: ApiCall) -> JsonDict:
+        file_id = call.params.get("file_id")
+        stored = self._files.get(str(file_id))
+        if stored is None:
+            raise _bad_request("invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"{file_id}-u",
+            "file_size": len(stored["content"]),
+            "file_path": f"documents/{file_id}/{stored['file_name']}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """The file endpoint: ``/file/bot<token>/<file_path from getFile>``."""
+        if self.token is not None and request.match_info["token"] != self.token:
+            return web.Response(status=401, text="Unauthorized")
+        parts = request.match_info["path"].split("/")
+        stored = self._files.get(parts[1]) if len(parts) == 3 and parts[0] == "documents" else None
+        if stored is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=stored["content"], content_type="application/octet-stream")
 
     def _editable(self, params: JsonDict) -> JsonDict:
         if "inline_message_id" in params:

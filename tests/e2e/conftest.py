@@ -15,6 +15,7 @@ import pytest
 from bot.answers import Answers
 from bot.clock import utc_now
 from bot.config import BUNDLED_KNOWLEDGE, Secret, Settings
+from bot.desk_settings import DeskSettings
 from bot.sending import Budget
 from handlers.app import build_application, running
 from handlers.context import BotApp
@@ -43,6 +44,7 @@ def settings_for(server: BotApiServer, knowledge: Path = BUNDLED_KNOWLEDGE) -> S
         knowledge=knowledge,
         database=Path("unused.sqlite3"),
         api_base_url=server.base_url,
+        file_base_url=server.base_file_url,
         token=Secret(TOKEN),
     )
 
@@ -56,13 +58,17 @@ async def running_bot(
     clock: Callable[[], datetime] = utc_now,
     staff: frozenset[int] = frozenset(),
     budget: Budget | None = None,
+    desk: DeskSettings | None = None,
 ) -> AsyncIterator[BotApp]:
     """The Application as ``run_polling`` runs it: post_init, polling, handlers.
 
     ``budget`` replaces the sending budget, e.g. to lift the one-a-second pace per chat.
     """
     settings = replace(
-        settings_for(server, knowledge), database=database or Path(":memory:"), staff_ids=staff
+        settings_for(server, knowledge),
+        database=database or Path(":memory:"),
+        staff_ids=staff,
+        desk=desk or DeskSettings(),
     )
     application = build_application(settings, Answers.load(knowledge), clock=clock, budget=budget)
     async with running(application):

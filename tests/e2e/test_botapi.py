@@ -354,6 +354,65 @@ async def test_press_button(server: BotApiServer, bot: Bot) -> None:
         server.press_button(USER, 99, "yes")
 
 
+async def test_group_messages_and_replies_in_them(server: BotApiServer, bot: Bot) -> None:
+    group = -100123
+    post = await bot.send_message(group, "🎫 Ticket #1", reply_markup=MARKUP)
+    assert post.chat.type == "supergroup"
+    server.group_message(group, USER, "An answer", reply_to=post.message_id)
+    server.group_message(group, OTHER_USER, "/close 1")
+    [answer, command] = [u.message for u in await bot.get_updates(timeout=0)]
+    assert answer is not None
+    assert command is not None
+    assert (answer.chat.id, answer.from_user.id if answer.from_user else None) == (group, USER)
+    assert answer.reply_to_message is not None
+    assert answer.reply_to_message.text == "🎫 Ticket #1"
+    assert command.text == "/close 1"
+    assert command.entities[0].type == MessageEntity.BOT_COMMAND
+    with pytest.raises(AssertionError, match="no message 99"):
+        server.group_message(group, USER, "x", reply_to=99)
+    server.press_button(USER, post.message_id, "yes", chat_id=group)
+    [*_, pressed] = await bot.get_updates(timeout=0)
+    assert pressed.callback_query is not None
+    assert pressed.callback_query.from_user.id == USER
+
+
+async def test_documents_both_ways(server: BotApiServer, bot: Bot) -> None:
+    server.user_document(USER, "topics.yaml", b"topics: []\n")
+    [update] = await bot.get_updates(timeout=0)
+    assert update.message is not None
+    document = update.message.document
+    assert document is not None
+    assert (document.file_name, document.file_size) == ("topics.yaml", 11)
+    file = await bot.get_file(document.file_id)
+    assert file.file_path is not None
+    assert file.file_path.startswith(server.base_file_url)
+    assert bytes(await file.download_as_bytearray()) == b"topics: []\n"
+    with pytest.raises(BadRequest, match="Invalid file_id"):
+        await bot.get_file("nope")
+
+    sent = await bot.send_document(USER, b"PK zip", filename="kb.zip", caption="the files")
+    assert sent.document is not None
+    assert (sent.document.file_name, sent.caption) == ("kb.zip", "the files")
+    assert server.file_content(sent.document.file_id) == b"PK zip"
+    assert server.sent_messages(USER)[-1]["document"]["file_name"] == "kb.zip"
+    again = await bot.send_document(OTHER_USER, sent.document.file_id)
+    assert again.document is not None
+    assert server.file_content(again.document.file_id) == b"PK zip"
+
+
+async def test_the_file_route_checks_token_and_path(server: BotApiServer) -> None:
+    server.token = TOKEN
+    server.user_document(USER, "a.yaml", b"a: 1")
+    base = f"http://127.0.0.1:{server.port}/file/bot"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{base}{TOKEN}/documents/file-1/a.yaml") as ok:
+            assert (ok.status, await ok.read()) == (200, b"a: 1")
+        async with session.get(f"{base}999:WRONG/documents/file-1/a.yaml") as wrong:
+            assert wrong.status == 401
+        async with session.get(f"{base}{TOKEN}/documents/file-9/a.yaml") as missing:
+            assert missing.status == 404
+
+
 async def test_retry_after(
     server: BotApiServer, bot: Bot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -39,6 +39,7 @@ class FakeTelegram(BaseRequest):
         self.messages: dict[int, dict[str, Any]] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.documents: list[tuple[str, bytes]] = []  # (file name, content) sent
+        self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
 
     @property
     def read_timeout(self) -> float | None:
@@ -60,8 +61,11 @@ class FakeTelegram(BaseRequest):
         connect_timeout: object = None,
         pool_timeout: object = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a download: the path getFile gave is the file id
+            content = self.files.get(url.rsplit("/", 1)[-1])
+            return (200, content) if content is not None else (404, b"Not Found")
         endpoint = url.rsplit("/", 1)[-1]
-        params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
+        params = self.parameters(request_data)
         self.calls.append((endpoint, params))
         if request_data is not None and request_data.multipart_data:
             for upload in request_data.multipart_data.values():
@@ -74,9 +78,41 @@ class FakeTelegram(BaseRequest):
             return 400, json.dumps(body).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
+    def parameters(self, request_data: RequestData | None) -> dict[str, Any]:
+        if request_data is None:
+            return {}
+        params: dict[str, Any] = json.loads(json.dumps(request_data.parameters))
+        for key, (filename, content, _) in request_data.multipart_data.items():
+            # An upload: kept as a file the bot (and the test) can fetch.
+            file_id = f"sent-{len(self.files) + 1}"
+            self.files[file_id] = content if isinstance(content, bytes) else content.read()
+            params[key] = {"file_id": file_id, "file_name": filename}
+        return params
+
     def handle(self, endpoint: str, params: dict[str, Any]) -> object:
         if endpoint == "getMe":
             return BOT
+        if endpoint == "getFile":
+            file_id = str(params["file_id"])
+            size = len(self.files.get(file_id, b""))
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": size,
+                    "file_path": file_id}  # fmt: skip
+        if endpoint == "sendDocument":
+            chat = int(params["chat_id"])
+            message = {
+                "message_id": next(self.ids),
+                "date": int(time.time()),
+                "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
+                "from": BOT,
+                "document": {
+                    **params["document"],
+                    "file_unique_id": params["document"]["file_id"],
+                },
+            }
+            if params.get("caption"):
+                message["caption"] = params["caption"]
+            self.messages[message["message_id"]] = message
+            return message
         if endpoint == "sendMessage":
             chat = int(params["chat_id"])
             message = {
@@ -88,21 +124,6 @@ class FakeTelegram(BaseRequest):
             }
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
-            self.messages[message["message_id"]] = message
-            return message
-        if endpoint == "sendDocument":
-            chat = int(params["chat_id"])
-            name, content = self.documents[-1]
-            message = {
-                "message_id": next(self.ids),
-                "date": int(time.time()),
-                "chat": {"id": chat, "type": "private" if chat > 0 else "group"},
-                "from": BOT,
-                "document": {"file_id": f"doc{len(self.documents)}", "file_unique_id": "u",
-                             "file_name": name, "file_size": len(content)},
-            }  # fmt: skip
-            if params.get("caption"):
-                message["caption"] = params["caption"]
             self.messages[message["message_id"]] = message
             return message
         if endpoint in ("editMessageText", "editMessageReplyMarkup"):
@@ -130,27 +151,53 @@ class FakeTelegram(BaseRequest):
 class Chat:
     """One user writing to the bot: messages and button presses as updates."""
 
-    def __init__(self, app: BotApp, telegram: FakeTelegram, user: int = USER) -> None:
+    def __init__(
+        self, app: BotApp, telegram: FakeTelegram, user: int = USER, chat: int | None = None
+    ) -> None:
         self.app = app
         self.telegram = telegram
         self.user = {"id": user, "is_bot": False, "first_name": "Test"}
-        self.chat = {"id": user, "type": "private"}
+        self.chat = (
+            {"id": user, "type": "private"}
+            if chat is None
+            else {"id": chat, "type": "supergroup", "title": "Staff"}
+        )
         self.update_ids = itertools.count(1)
 
-    async def say(self, text: str) -> list[str]:
-        """Send ``text``; the texts the bot sent back."""
+    async def say(self, text: str, reply_to: int | None = None) -> list[str]:
+        """Send ``text`` (a Telegram reply to the bot's message ``reply_to``); the texts
+        the bot sent back."""
         before = len(self.telegram.sent())
         entities = []
         if text.startswith("/"):
             length = len(text.split()[0])
             entities = [{"type": "bot_command", "offset": 0, "length": length}]
-        message = {
+        message: dict[str, Any] = {
             "message_id": 10_000 + next(self.update_ids),
             "date": int(time.time()),
             "chat": self.chat,
             "from": self.user,
             "text": text,
             "entities": entities,
+        }
+        if reply_to is not None:
+            message["reply_to_message"] = self.telegram.messages[reply_to]
+        await self.process({"update_id": next(self.update_ids), "message": message})
+        return [params["text"] for params in self.telegram.sent()[before:]]
+
+    async def send_document(self, name: str, content: bytes) -> list[str]:
+        """Send a file; the texts the bot sent back."""
+        before = len(self.telegram.sent())
+        file_id = f"upload-{len(self.telegram.files) + 1}"
+        self.telegram.files[file_id] = content
+        document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name,
+                    "file_size": len(content)}  # fmt: skip
+        message = {
+            "message_id": 10_000 + next(self.update_ids),
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": self.user,
+            "document": document,
         }
         await self.process({"update_id": next(self.update_ids), "message": message})
         return [params["text"] for params in self.telegram.sent()[before:]]

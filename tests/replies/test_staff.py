@@ -103,3 +103,20 @@ def test_unanswered_yaml_keeps_control_characters_loadable(tmp_path: Path, odd: 
         LabelledQuestion("what is the salary", None),
         LabelledQuestion("pasted text", None),
     ]
+
+
+# -- the help desk's figures --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("median", "shown"),
+    [(None, "-"), (600.0, "10 min"), (3 * 3600.0, "3 h"), (3 * 86400.0, "3.0 days")],
+)
+def test_stats_show_tickets_and_start_sources(median: float | None, shown: str) -> None:
+    from bot.replies.staff import format_stats
+    from bot.store import Stats, TicketFigures
+
+    stats = Stats(0, 0, 0, [], 0, 0, {}, [], [], {}, TicketFigures(4, 3, median), [("fair", 2)])
+    text = format_stats(stats)
+    assert f"Tickets: 4 opened, 3 answered; median time to a first answer {shown}" in text
+    assert "Came through /start links: fair 2" in text
