@@ -98,8 +98,9 @@ HELP_TEXT = (
     "the default reminders switch\n"
     "• /calendar sends your dates as a calendar file\n"
     "• /mydata shows what I store about you; /forget deletes it; /privacy says who runs "
-    "this bot\n\n"
-    "If I don't know something, I'll tell you where to ask."
+    "this bot\n"
+    "• /human passes a question on to a person at the office\n\n"
+    "If I don't know something, I'll tell you where to ask, or offer to ask a person."
 )
 NON_TEXT = "I can only read text messages. Please type your question, or send /start for the menu."
 UNKNOWN_COMMAND = "Sorry, I don't know that command. Send /help to see what I can do."

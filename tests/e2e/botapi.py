@@ -969,7 +969,11 @@ class BotApiServer:
     async def _send_document(self, call: ApiCall) -> JsonDict:
         params = call.params
         chat_id = _chat_id(params)
-        upload = call.uploads.get("document")
+        reference = params.get("document")
+        key = "document"
+        if isinstance(reference, str) and reference.startswith("attach://"):
+            key = reference.removeprefix("attach://")  # another part of the same form
+        upload = call.uploads.get(key)
         if upload is None:
             # A file_id of a stored file can be sent again, as on Telegram.
             stored = self._files.get(str(params.get("document")))
