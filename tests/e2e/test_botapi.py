@@ -105,7 +105,7 @@ async def test_send_document_keeps_the_file(server: BotApiServer, bot: Bot) -> N
     # An attach:// reference to another part of the form works too, as with Telegram.
     await bot.send_document(USER, InputFile(b"x", filename="a.txt", attach=True))
     assert server.sent_documents(USER)[-1][1] == b"x"
-    with pytest.raises(BadRequest, match="(?i)wrong file identifier"):
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
         await bot.send_document(USER, "file-id-that-does-not-exist")
 
 
