@@ -434,6 +434,8 @@ async def test_ended_conversations_are_forgotten(
     await keeper(store, answers, knowledge, wake, clock).round()
     assert await store.load_context("1") is None
     assert await store.load_context("2") is not None
+
+
 # -- stored knowledge base versions ----------------------------------------------------------
 
 

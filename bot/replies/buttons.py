@@ -231,6 +231,8 @@ class OpenStage(ButtonData, prefix="sst"):
 def zone_names() -> frozenset[str]:
     """The IANA names this machine can load: the only zones a button may carry."""
     return frozenset(available_timezones())
+
+
 # -- the help desk and the knowledge base from Telegram ------------------------------
 
 

@@ -56,6 +56,7 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'bot.store' has no attribute {name!r}")
 
+
 __all__ = [
     "OPEN_STATUSES",
     "ApplyRefusal",

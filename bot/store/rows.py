@@ -80,6 +80,7 @@ class Reminder:
     def shown(self) -> int:
         """The number to show: rows from before numbering fall back to their id."""
         return self.number if self.number is not None else self.id
+
     ticket_id: int | None = None
 
 
