@@ -114,7 +114,7 @@ def report_understanding(kb: KnowledgeBase, questions: list[str], repeat: int) -
 
 def report_startup(runs: int) -> None:
     """Whole-process start-up of `jetbot ask`, then its phases, each the median of runs."""
-    command = [sys.executable, "-m", "bot", "ask", STARTUP_QUESTION]
+    command = [sys.executable, "-m", "handlers.cli", "ask", STARTUP_QUESTION]
     walls = []
     for run in range(runs + 1):  # the first run warms the file cache and is not counted
         start = time.perf_counter()
