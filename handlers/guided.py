@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.replies.buttons import ChooseZone, NoDate, OpenStage, OtherZone, PickReading, RemindWhen
 from bot.store import StoreError
 from handlers.context import BotContext
-from handlers.markup import send
+from handlers.markup import answer_below, send
 from handlers.questions import question
 from handlers.routing import NEW, PRIVATE, on_button, pressed
 from handlers.tracking import applicant, explains_bad_input, language
@@ -56,9 +56,7 @@ async def when_button(update: Update, context: BotContext) -> None:
         return
     query, chosen = press
     reply = await context.services.guide.remind_when(user, chosen.choice, language(update))
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 @explains_bad_input
@@ -70,9 +68,7 @@ async def zone_button(update: Update, context: BotContext) -> None:
     query, chosen = press
     kb = context.services.answers.current.kb
     reply = await context.services.guide.choose_zone(user, kb, chosen.zone, language(update))
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 @explains_bad_input
@@ -83,9 +79,7 @@ async def other_zone_button(update: Update, context: BotContext) -> None:
         return
     query, _ = press
     reply = await context.services.guide.other_zone(user)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 @explains_bad_input
@@ -97,9 +91,7 @@ async def reading_button(update: Update, context: BotContext) -> None:
     query, chosen = press
     kb = context.services.answers.current.kb
     reply = await context.services.guide.pick_reading(user, kb, chosen.index, language(update))
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 @explains_bad_input
@@ -110,9 +102,7 @@ async def no_date_button(update: Update, context: BotContext) -> None:
         return
     query, _ = press
     reply = await context.services.guide.no_date(user)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 async def open_stage_button(update: Update, context: BotContext) -> None:
@@ -123,9 +113,7 @@ async def open_stage_button(update: Update, context: BotContext) -> None:
     query, _ = press
     kb = context.services.answers.current.kb
     reply = await context.services.guide.stage(user, kb, "", language(update))
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 TEXT = MessageHandler(NEW & PRIVATE & filters.TEXT & ~filters.COMMAND, answer_or_question)

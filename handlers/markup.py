@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.replies import MESSAGE_LIMIT, Button, Reply, split_text
@@ -43,6 +43,21 @@ async def show_in_place(message: Message, reply: Reply) -> None:
         # A double tap asks for the same content twice; Telegram refuses the no-op edit.
         if "not modified" not in error.message:
             raise
+
+
+async def answer_below(query: CallbackQuery, reply: Reply) -> None:
+    """Stop the button's spinner, then send the reply under the message the button sits on."""
+    await query.answer()
+    # Messages older than 48 hours come back "inaccessible": there is nothing to reply under.
+    if isinstance(query.message, Message):
+        await send(query.message, reply)
+
+
+async def answer_in_place(query: CallbackQuery, reply: Reply) -> None:
+    """Stop the button's spinner, then show the reply in place of the message it sits on."""
+    await query.answer()
+    if isinstance(query.message, Message):
+        await show_in_place(query.message, reply)
 
 
 async def set_buttons(message: Message, reply: Reply) -> None:

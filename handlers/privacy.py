@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler
 from bot.replies import privacy as say
 from bot.replies.buttons import ChangeZone, DefaultReminders, Forget, MyDataPage
 from handlers.context import BotContext
-from handlers.markup import send, show_in_place
+from handlers.markup import answer_below, answer_in_place, send, show_in_place
 from handlers.routing import command, on_button, personal, pressed
 from handlers.tracking import applicant, explains_bad_input, language
 
@@ -68,9 +68,7 @@ async def defaults_button(update: Update, context: BotContext) -> None:
     query, chosen = press
     kb = context.services.answers.current.kb
     reply = await context.services.account.switch_defaults(user, kb, chosen.on)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await show_in_place(query.message, reply)
+    await answer_in_place(query, reply)
 
 
 @explains_bad_input
@@ -82,9 +80,7 @@ async def change_zone_button(update: Update, context: BotContext) -> None:
     query, _ = press
     kb = context.services.answers.current.kb
     reply = await context.services.guide.timezone(user, kb, "", language(update))
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 async def privacy(update: Update, context: BotContext) -> None:

@@ -9,7 +9,7 @@ from bot.replies import Reply
 from bot.replies.buttons import AnswerTopic, NoneOfThese, Vote
 from bot.replies.questions import GONE, THANKS_FOR_VOTING, without_votes
 from handlers.context import BotContext
-from handlers.markup import buttons_of, send, set_buttons
+from handlers.markup import answer_below, buttons_of, send, set_buttons
 from handlers.routing import on_button, pressed
 
 
@@ -32,9 +32,7 @@ async def answer_topic(update: Update, context: BotContext) -> None:
     if reply is None:
         await query.answer(GONE)
         return
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 async def none_of_these(update: Update, context: BotContext) -> None:

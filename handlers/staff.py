@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import BaseHandler
 
 from bot import broadcasts
@@ -18,7 +18,7 @@ from bot.replies import staff as say
 from bot.replies.buttons import BroadcastChoice
 from bot.timeparse import InputError
 from handlers.context import BotContext
-from handlers.markup import send, show_in_place
+from handlers.markup import answer_in_place, send
 from handlers.routing import Callback, command, on_button, pressed
 
 logger = logging.getLogger(__name__)
@@ -114,9 +114,7 @@ async def broadcast_button(update: Update, context: BotContext) -> None:
     else:
         cancelled = await store.cancel_broadcast(choice.broadcast, user.id, now)
         reply = say.broadcast_cancelled(choice.broadcast, cancelled)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await show_in_place(query.message, reply)
+    await answer_in_place(query, reply)
 
 
 def routes() -> list[BaseHandler[Update, BotContext, None]]:

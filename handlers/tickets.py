@@ -23,7 +23,7 @@ from bot.replies import tickets as say
 from bot.replies.buttons import AskPerson, CloseTicket, DropTicket, SendTicket
 from handlers import groups
 from handlers.context import BotContext, BotData
-from handlers.markup import send, show_in_place
+from handlers.markup import answer_below, send, show_in_place
 from handlers.routing import NEW, PRIVATE, Callback, command, on_button, pressed
 
 logger = logging.getLogger(__name__)
@@ -209,9 +209,7 @@ async def close_button(update: Update, context: BotContext) -> None:
         return
     query, choice = press
     reply = await context.services.desk.close(query.from_user.id, choice.ticket)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send(query.message, reply)
+    await answer_below(query, reply)
 
 
 async def chat_id(update: Update, context: BotContext) -> None:
