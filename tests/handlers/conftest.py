@@ -11,6 +11,7 @@ import itertools
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +224,24 @@ class Chat:
         return [params.get("text") for params in self.telegram.sent("answerCallbackQuery")]
 
 
+@asynccontextmanager
+async def started_bot(
+    settings: Settings, answers: Answers, telegram: FakeTelegram
+) -> AsyncIterator[BotApp]:
+    """The whole bot over the fake Telegram, started without polling."""
+    application = build_application(
+        settings,
+        answers,
+        request=telegram,
+        token="test",
+        clock=Clock(),
+        # One update at a time here: no need to space the replies out.
+        budget=LocalBudget(rate=1000, per_chat=0),
+    )
+    async with running(application, polling=False):
+        yield application
+
+
 @pytest.fixture(scope="session")
 def answers() -> Answers:
     """Built once: indexing the knowledge base is the slow part of starting the bot."""
@@ -242,16 +261,7 @@ async def app(
     settings = Settings(
         knowledge=BUNDLED_KNOWLEDGE, database=Path(":memory:"), staff_ids=frozenset({STAFF})
     )
-    application = build_application(
-        settings,
-        answers,
-        request=telegram,
-        token="test",
-        clock=Clock(),
-        # One update at a time here: no need to space the replies out.
-        budget=LocalBudget(rate=1000, per_chat=0),
-    )
-    async with running(application, polling=False):
+    async with started_bot(settings, answers, telegram) as application:
         yield application
 
 

@@ -13,11 +13,9 @@ import pytest
 from bot.answers import Answers
 from bot.config import BUNDLED_KNOWLEDGE, Settings
 from bot.replies import plain
-from bot.sending import LocalBudget
-from handlers.app import build_application, running
 from handlers.context import BotApp
 from tests.conftest import Clock
-from tests.handlers.conftest import Chat, FakeTelegram
+from tests.handlers.conftest import Chat, FakeTelegram, started_bot
 
 
 def buttons(telegram: FakeTelegram) -> dict[str, str]:
@@ -276,15 +274,7 @@ async def test_forged_guide_buttons_are_refused_quietly(chat: Chat, data: str) -
 @asynccontextmanager
 async def bot_on(database: Path, telegram: FakeTelegram, answers: Answers) -> AsyncIterator[Chat]:
     settings = Settings(knowledge=BUNDLED_KNOWLEDGE, database=database)
-    application = build_application(
-        settings,
-        answers,
-        request=telegram,
-        token="test",
-        clock=Clock(),
-        budget=LocalBudget(rate=1000, per_chat=0),
-    )
-    async with running(application, polling=False):
+    async with started_bot(settings, answers, telegram) as application:
         yield Chat(application, telegram)
 
 

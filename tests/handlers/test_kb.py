@@ -15,11 +15,8 @@ from bot.config import BUNDLED_KNOWLEDGE, Settings
 from bot.desk_settings import DeskSettings
 from bot.kb_files import directory_texts
 from bot.replies import NON_TEXT, UNKNOWN_COMMAND, plain
-from bot.sending import LocalBudget
-from handlers.app import build_application, running
 from handlers.context import BotApp
-from tests.conftest import Clock
-from tests.handlers.conftest import STAFF, Chat, FakeTelegram
+from tests.handlers.conftest import STAFF, Chat, FakeTelegram, started_bot
 from tests.handlers.test_tickets import STAFF_CHAT, buttons, open_ticket
 
 OPEN_DAY = """\
@@ -45,15 +42,8 @@ async def app(
         staff_ids=frozenset({STAFF}),
         desk=DeskSettings(STAFF_CHAT, None, "the JET desk"),
     )
-    application = build_application(
-        settings,
-        Answers(answers.current),  # its own: applied versions must not leak into other tests
-        request=telegram,
-        token="test",
-        clock=Clock(),
-        budget=LocalBudget(rate=1000, per_chat=0),
-    )
-    async with running(application, polling=False):
+    # Its own Answers: applied versions must not leak into other tests.
+    async with started_bot(settings, Answers(answers.current), telegram) as application:
         yield application
 
 

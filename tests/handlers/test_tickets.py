@@ -14,11 +14,8 @@ from bot.answers import Answers
 from bot.config import BUNDLED_KNOWLEDGE, Settings
 from bot.desk_settings import DeskSettings
 from bot.replies import IN_PRIVATE, UNKNOWN_COMMAND, plain
-from bot.sending import LocalBudget
-from handlers.app import build_application, running
 from handlers.context import BotApp
-from tests.conftest import Clock
-from tests.handlers.conftest import STAFF, USER, Chat, FakeTelegram
+from tests.handlers.conftest import STAFF, USER, Chat, FakeTelegram, started_bot
 
 STAFF_CHAT = -100777
 OUTSIDER = 3003
@@ -36,15 +33,7 @@ async def app(
         staff_ids=frozenset({STAFF}),
         desk=DeskSettings(STAFF_CHAT, None, "the JET desk"),
     )
-    application = build_application(
-        settings,
-        answers,
-        request=telegram,
-        token="test",
-        clock=Clock(),
-        budget=LocalBudget(rate=1000, per_chat=0),
-    )
-    async with running(application, polling=False):
+    async with started_bot(settings, answers, telegram) as application:
         yield application
 
 
