@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -151,16 +150,6 @@ def run_polling(application: BotApp, token: Secret, api: str = "") -> None:
     """Long-poll Telegram until SIGINT/SIGTERM."""
     with startup_errors(token, api):
         application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=0)
-
-
-def run_webhook(
-    application: BotApp, settings: Settings, url: str, secret: Secret, token: Secret
-) -> None:
-    """Serve Telegram's webhook (and /healthz) on $PORT until SIGINT/SIGTERM."""
-    from handlers.webhook import serve
-
-    with startup_errors(token, settings.api_base_url):
-        asyncio.run(serve(application, settings, url, secret))
 
 
 class QuietBootstrap(logging.Filter):

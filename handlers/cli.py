@@ -14,7 +14,7 @@ from bot.logs import setup_logging
 
 class TelegramTransport:
     def run(self, settings: Settings, answers: Answers, *, webhook: bool) -> None:
-        from handlers.app import StartupError, build_application, run_polling, run_webhook
+        from handlers.app import StartupError, build_application, run_polling
 
         token = require_token(settings)
         secrets = [token.reveal()]
@@ -26,6 +26,9 @@ class TelegramTransport:
         setup_logging(secrets=secrets)
         try:
             if webhook:
+                # Tornado loads only for the webhook.
+                from handlers.webhook import run_webhook
+
                 run_webhook(build_application(settings, answers), settings, url, secret, token)
             else:
                 run_polling(

@@ -21,7 +21,7 @@ from tornado.httpserver import HTTPServer
 
 from bot import health
 from bot.config import Secret, Settings
-from handlers.app import running
+from handlers.app import running, startup_errors
 from handlers.context import BotApp
 
 logger = logging.getLogger(__name__)
@@ -115,3 +115,11 @@ async def serve(application: BotApp, settings: Settings, url: str, secret: Secre
         logger.info("Stopping: no new updates; finishing the ones under way")
         server.stop()
         await server.close_all_connections()
+
+
+def run_webhook(
+    application: BotApp, settings: Settings, url: str, secret: Secret, token: Secret
+) -> None:
+    """Serve Telegram's webhook (and /healthz) on $PORT until SIGINT/SIGTERM."""
+    with startup_errors(token, settings.api_base_url):
+        asyncio.run(serve(application, settings, url, secret))
