@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.answers import Answers
 from bot.cli_db import CommandError, database_commands, with_configured_store
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_settings, require_token
 from bot.knowledge import KnowledgeBaseError, check_knowledge
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ class Command:
 
 def cmd_run(command: Command) -> int:
     transport, settings = command.need_transport(), command.settings
+    # The token first: a run that cannot start must not leave an empty database behind.
+    require_token(settings)
     answers = load_answers(settings)
     if settings.database_url is None:
         check_database(settings.database)
@@ -164,6 +166,7 @@ def cmd_kb_eval(command: Command) -> int:
         evaluate,
         format_report,
         load_question_set,
+        unknown_topics,
     )
 
     args = command.args
@@ -179,17 +182,27 @@ def cmd_kb_eval(command: Command) -> int:
             items = load_question_set(Path(args.questions))
         except QuestionSetError as error:
             raise CommandError(str(error)) from error
+        unknown = unknown_topics(items, snapshot.kb.topics)
+        if unknown:
+            shown = "; ".join(unknown[:5]) + (
+                f"; … {len(unknown) - 5} more" if unknown[5:] else ""
+            )
+            raise CommandError(f"{args.questions}: topics not in the knowledge base: {shown}")
     report = evaluate(snapshot, items)
     print(json.dumps(report.figures()) if args.json else format_report(report))
-    floors: list[tuple[str, float | None, float | None]] = [
-        ("top-1", report.top1_rate, args.min_top1),
-        ("fallback", report.fallback_rate, args.min_fallback),
-    ]
-    floors += [("turns", report.turn_rate, args.min_turns)]
+    turns = report.turns
+    floors = [
+        ("top-1", report.top1_rate, report.in_scope, "in-scope questions", args.min_top1),
+        ("fallback", report.fallback_rate, report.out_of_scope, "out-of-scope questions",
+         args.min_fallback),
+        ("turns", turns.rate if turns else 0.0, turns.count if turns else 0,
+         "conversations", args.min_turns),
+    ]  # fmt: skip
+    # A floor over nothing would pass whatever the bot does: say so and fail instead.
     below = [
-        f"{name} {rate:.1%} < {floor:.1%}"
-        for name, rate, floor in floors
-        if floor is not None and rate is not None and rate < floor
+        f"{name} {rate:.1%} < {floor:.1%}" if count else f"{name}: no {what} to measure"
+        for name, rate, count, what, floor in floors
+        if floor is not None and (not count or rate < floor)
     ]
     if below:
         print(f"below the floor: {'; '.join(below)}", file=sys.stderr)
@@ -221,6 +234,19 @@ def cmd_kb_labelled(command: Command) -> int:
 
     print(write_labelled(command.settings, command.args.out))
     return EXIT_OK
+
+
+def rate(text: str) -> float:
+    """A floor for ``kb eval``: a fraction from 0 to 1 (0.9 is 90%)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a rate: give a fraction from 0 to 1 (0.9 means 90%)"
+        )
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -261,11 +287,18 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="score the labelled set staff built in Telegram (from the database) instead",
     )
-    ev.add_argument("--min-top1", type=float, help="fail (exit 1) below this in-scope top-1 rate")
     ev.add_argument(
-        "--min-fallback", type=float, help="fail (exit 1) below this out-of-scope fallback rate"
+        "--min-top1", type=rate, metavar="R", help="fail (exit 1) below this in-scope top-1 rate"
     )
-    ev.add_argument("--min-turns", type=float, help="fail (exit 1) below this turn accuracy")
+    ev.add_argument(
+        "--min-fallback",
+        type=rate,
+        metavar="R",
+        help="fail (exit 1) below this out-of-scope fallback rate",
+    )
+    ev.add_argument(
+        "--min-turns", type=rate, metavar="R", help="fail (exit 1) below this turn accuracy"
+    )
     ev.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     ev.set_defaults(func=cmd_kb_eval)
     un = kb_commands.add_parser(

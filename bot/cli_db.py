@@ -99,6 +99,7 @@ def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
 
     target = Path(args.file)
     url = postgres_url(settings)
+    replaced = target.exists()
     try:
         if url is None:
             backup_sqlite(settings.database, target)
@@ -106,7 +107,7 @@ def cmd_db_backup(args: argparse.Namespace, settings: Settings) -> int:
             dump_postgres(url, target)
     except StoreError as error:
         raise CommandError(str(error)) from error
-    print(f"backed up to {target}")
+    print(f"backed up to {target}" + (" (replacing the earlier file there)" if replaced else ""))
     return EXIT_OK
 
 

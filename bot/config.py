@@ -164,6 +164,14 @@ def require_webhook(settings: Settings) -> tuple[str, Secret]:
             "JETBOT_WEBHOOK_URL must be the public https:// address Telegram posts updates to, "
             "e.g. https://jetbot.example.org/telegram"
         )
+    if settings.webhook_url.startswith("http://") and settings.api_base_url.startswith(
+        DEFAULT_API_BASE_URL
+    ):
+        # Only a self-hosted Bot API server (TELEGRAM_API_BASE_URL) posts to plain http.
+        raise ConfigError(
+            "JETBOT_WEBHOOK_URL must start with https://: Telegram delivers webhooks over HTTPS "
+            "only (plain http works only with your own Bot API server, TELEGRAM_API_BASE_URL)"
+        )
     secret = settings.webhook_secret
     if secret is None or not WEBHOOK_SECRET_SHAPE.match(secret.reveal()):
         raise ConfigError(

@@ -11,6 +11,7 @@ whose topic is null.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,6 +134,20 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
     return [turn for item in items for turn in _turns(item)]
 
 
+def unknown_topics(
+    items: Sequence[LabelledQuestion | Conversation], known: Collection[str]
+) -> list[str]:
+    """Where a question set expects a topic the knowledge base lacks (a typo scores as a miss)."""
+    found: list[str] = []
+    for number, item in enumerate(items, 1):
+        for turn, question in enumerate(_turns(item), 1):
+            if question.topic is not None and question.topic not in known:
+                conversation = isinstance(item, Conversation)
+                where = f"conversation {number} turn {turn}" if conversation else f"item {number}"
+                found.append(f"{where}: {question.topic!r}")
+    return found
+
+
 def _turns(item: LabelledQuestion | Conversation) -> tuple[LabelledQuestion, ...]:
     return item.turns if isinstance(item, Conversation) else (item,)
 
@@ -248,12 +263,17 @@ def _top3(snapshot: Snapshot, understanding: Understanding) -> list[str]:
     return list(dict.fromkeys(offered))[:3]
 
 
+def shown(rate: float, right: int, count: int) -> str:
+    """A rate with its counts; a figure over nothing says so instead of reading 100%."""
+    return f"{rate:6.1%}  ({right}/{count})" if count else "    n/a  (none in this set)"
+
+
 def format_report(report: Report) -> str:
     lines = [
-        f"in-scope top-1:  {report.top1_rate:6.1%}  ({report.top1}/{report.in_scope})",
-        f"in-scope top-3:  {report.top3_rate:6.1%}  ({report.top3}/{report.in_scope})",
-        f"fallback on out-of-scope: {report.fallback_rate:6.1%}  "
-        f"({report.fallbacks}/{report.out_of_scope})",
+        f"in-scope top-1:  {shown(report.top1_rate, report.top1, report.in_scope)}",
+        f"in-scope top-3:  {shown(report.top3_rate, report.top3, report.in_scope)}",
+        "fallback on out-of-scope: "
+        + shown(report.fallback_rate, report.fallbacks, report.out_of_scope),
     ]
     if report.turns is not None:
         lines.append(

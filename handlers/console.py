@@ -30,8 +30,10 @@ HUMAN = {"id": USER_ID, "is_bot": False, "first_name": "You"}
 CHAT = {"id": USER_ID, "type": "private", "first_name": "You"}
 BANNER = (
     "JET bot, in your terminal. Type a question, or /start for the menu; "
-    "pick a button by its number. Ctrl-D quits."
+    "pick a button by its number. /quit or Ctrl-D quits."
 )
+# The terminal's own way out; Telegram has no such command, so the bot never sees it.
+QUIT = frozenset({"/quit", "/exit", "/q"})
 
 
 class ConsoleRequest(BaseRequest):
@@ -182,7 +184,7 @@ class ChatConsole:
                     self.transport.out.flush()
                 # In a thread, so that reminders keep arriving while the user types.
                 line = await asyncio.to_thread(lines.readline)
-                if not line:
+                if not line or line.strip().casefold() in QUIT:
                     break
                 update = self.update_for(line.strip())
                 if line.strip() and update is not None:

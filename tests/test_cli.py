@@ -96,6 +96,48 @@ def test_kb_eval_prints_rates_and_enforces_floor(
     assert main(["kb", "eval", str(questions), "--min-top1", "0.9"]) == 1
 
 
+@pytest.mark.parametrize("floor", ["99", "1.5", "-0.1", "ninety"])
+def test_kb_eval_floor_must_be_a_fraction(
+    tmp_path: Path, floor: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text('- {q: "what is an ALT", topic: positions.alt}\n')
+    with pytest.raises(SystemExit) as exit_:
+        main(["kb", "eval", str(questions), "--min-top1", floor])
+    assert exit_.value.code == 2
+    assert "fraction from 0 to 1" in capsys.readouterr().err
+
+
+def test_kb_eval_floor_over_nothing_fails_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text('- {q: "what is an ALT", topic: positions.alt}\n')
+    assert main(["kb", "eval", str(questions)]) == 0
+    assert "fallback on out-of-scope:     n/a  (none in this set)" in capsys.readouterr().out
+    assert main(["kb", "eval", str(questions), "--min-fallback", "0.5", "--min-turns", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "fallback: no out-of-scope questions to measure" in err
+    assert "turns: no conversations to measure" in err
+
+
+def test_kb_eval_names_a_topic_the_knowledge_base_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        '- {q: "what is an ALT", topic: positions.alt}\n- {q: "what is a CIR", topic: cir}\n'
+    )
+    conversations = tmp_path / "c.yaml"
+    conversations.write_text(
+        '- turns: [{q: "what is a CIR", topic: positions.cir}, {q: "and ALTs?", topic: alt}]\n'
+    )
+    assert main(["kb", "eval", str(questions)]) == 1
+    assert "item 2: 'cir'" in capsys.readouterr().err
+    assert main(["kb", "eval", str(conversations)]) == 1
+    assert "conversation 1 turn 2: 'alt'" in capsys.readouterr().err
+
+
 def test_kb_eval_rejects_a_malformed_question_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

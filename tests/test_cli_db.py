@@ -108,6 +108,57 @@ def test_sqlite_backup_then_restore(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "restored" in capsys.readouterr().out
 
 
+def test_a_sqlite_backup_is_one_private_file_and_replaces_the_last(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live, backup = tmp_path / "bot.sqlite3", tmp_path / "backups" / "monday.sqlite3"
+    backup.parent.mkdir()
+
+    async def populate(users: int) -> None:
+        store = await open_sqlite(live)
+        await fill(store, users)
+        await store.close()
+
+    asyncio.run(populate(2))
+    assert main(["db", "backup", str(backup)]) == 0
+    assert "replacing" not in capsys.readouterr().out
+    asyncio.run(populate(4))
+    assert main(["db", "backup", str(backup)]) == 0
+    assert "replacing the earlier file" in capsys.readouterr().out
+    assert main(["db", "restore", str(backup)]) == 0
+    # Read-only use of the backup leaves nothing beside it, and only its owner may read it.
+    assert [p.name for p in backup.parent.iterdir()] == ["monday.sqlite3"]
+    assert backup.stat().st_mode & 0o077 == 0
+
+    async def users() -> int:
+        store = await open_sqlite(live)
+        try:
+            return await count(store, "users")
+        finally:
+            await store.close()
+
+    assert asyncio.run(users()) == 4
+
+
+def test_a_backup_never_overwrites_the_live_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live = tmp_path / "bot.sqlite3"
+
+    async def populate() -> None:
+        store = await open_sqlite(live)
+        await fill(store)
+        await store.close()
+
+    asyncio.run(populate())
+    before = live.read_bytes()
+    assert main(["db", "backup", str(live)]) == 1
+    assert "the live database itself" in capsys.readouterr().err
+    assert main(["db", "backup", str(tmp_path / "missing" / "b.sqlite3")]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    assert live.read_bytes() == before
+
+
 def test_restoring_something_else_changes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -121,7 +121,7 @@ def test_unanswered_writes_a_file_kb_eval_accepts(
     assert main(["kb", "eval", str(out)]) == 0
     report = capsys.readouterr().out
     assert "fallback on out-of-scope" in report
-    assert "(0/0)" in report  # no in-scope questions: every topic is still null
+    assert "top-1:      n/a  (none in this set)" in report  # every topic is still null
 
 
 def test_unanswered_prints_the_yaml_without_out(

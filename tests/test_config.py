@@ -12,6 +12,7 @@ from bot.config import (
     Settings,
     load_settings,
     require_token,
+    require_webhook,
 )
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw8"
@@ -157,3 +158,27 @@ def test_operator_defaults_and_overrides() -> None:
 def test_operator_too_long_is_one_clear_error() -> None:
     with pytest.raises(ConfigError, match="JETBOT_OPERATOR is over 200 characters"):
         load_settings({"JETBOT_OPERATOR": "x" * 201})
+
+
+WEBHOOK = {"JETBOT_WEBHOOK_SECRET": "s3cret_-token"}
+
+
+def test_webhook_url_over_https_is_taken() -> None:
+    env = {**WEBHOOK, "JETBOT_WEBHOOK_URL": "https://jetbot.example.org/telegram"}
+    url, secret = require_webhook(load_settings(env))
+    assert (url, secret.reveal()) == ("https://jetbot.example.org/telegram", "s3cret_-token")
+
+
+def test_plain_http_webhook_is_refused_by_telegram_so_by_us() -> None:
+    env = {**WEBHOOK, "JETBOT_WEBHOOK_URL": "http://jetbot.example.org/telegram"}
+    with pytest.raises(ConfigError, match="must start with https://"):
+        require_webhook(load_settings(env))
+
+
+def test_plain_http_webhook_is_fine_with_a_self_hosted_bot_api() -> None:
+    env = {
+        **WEBHOOK,
+        "JETBOT_WEBHOOK_URL": "http://10.0.0.5:8080/telegram",
+        "TELEGRAM_API_BASE_URL": "http://10.0.0.2:8081/bot",
+    }
+    assert require_webhook(load_settings(env))[0] == "http://10.0.0.5:8080/telegram"

@@ -24,18 +24,45 @@ WITH_IDS = ("reminders", "broadcasts", "questions", "feedback", "audit")
 BATCH = 1000
 
 
+@contextlib.contextmanager
+def written_in_place(target: Path) -> Iterator[Path]:
+    """A scratch file beside ``target`` that replaces it only once complete.
+
+    A backup that fails halfway (full disk, killed) must not cost the previous one.
+    """
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as error:
+        raise StoreError(f"cannot write {target}: {error.strerror}") from error
+    # mkstemp's owner-only mode stays on the backup: it holds every applicant's data.
+    os.close(descriptor)
+    scratch = Path(name)
+    try:
+        yield scratch
+        os.replace(scratch, target)
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
 def backup_sqlite(source: Path, target: Path) -> None:
-    """A consistent copy of a live SQLite database (the online backup API)."""
+    """A consistent copy of a live SQLite database (the online backup API), in one file."""
     if not source.is_file():
         raise StoreError(f"no database at {source}")
+    if target.exists() and target.resolve() == source.resolve():
+        raise StoreError(f"{target} is the live database itself: name another file")
     try:
+        # The connections close (in reverse order) before the scratch file replaces target.
         with (
+            written_in_place(target) as scratch,
             contextlib.closing(sqlite3.connect(source)) as live,
-            contextlib.closing(sqlite3.connect(target)) as copy,
+            contextlib.closing(sqlite3.connect(scratch)) as copy,
         ):
             live.backup(copy)
-    except sqlite3.Error as error:
-        raise StoreError(f"backup of {source} failed: {error}") from error
+            # Out of WAL mode: a backup is one self-contained file, and reading it
+            # later leaves no -wal or -shm files beside it.
+            copy.execute("PRAGMA journal_mode = DELETE")
+    except (sqlite3.Error, OSError) as error:
+        raise StoreError(f"backup of {source} to {target} failed: {error}") from error
 
 
 def restore_sqlite(backup: Path, target: Path) -> None:
@@ -101,10 +128,10 @@ def run_tool(command: list[str], env: dict[str, str], what: str) -> None:
 
 def dump_postgres(url: str, target: Path) -> None:
     """pg_dump in its custom format, without owners or grants (restorable anywhere)."""
-    with password_file(url) as (bare, env):
+    with password_file(url) as (bare, env), written_in_place(target) as scratch:
         run_tool(
             [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-             "--no-password", "--file", str(target), "--dbname", bare],
+             "--no-password", "--file", str(scratch), "--dbname", bare],
             env,
             "pg_dump",
         )  # fmt: skip

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import socket
+from pathlib import Path
 
 from tests.e2e.botapi import BotApiServer
 from tests.e2e.conftest import JETBOT, TOKEN, USER
@@ -40,11 +41,12 @@ async def test_jetbot_run_answers_and_stops_cleanly(server: BotApiServer, tmp_pa
     assert TOKEN.split(":")[1] not in output
 
 
-async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
+async def run_cli(*args: str, env: dict[str, str], cwd: Path | None = None) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         JETBOT,
         *args,
         env=env,
+        cwd=cwd,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )
@@ -53,22 +55,30 @@ async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
     return process.returncode, output.decode()
 
 
-async def test_missing_token_is_one_line_and_exit_2() -> None:
-    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    code, output = await run_cli("run", env=env)
+def without(*names: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in names}
+
+
+async def test_missing_token_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    env = without("TELEGRAM_BOT_TOKEN", "JETBOT_DATABASE", "DATABASE_URL")
+    code, output = await run_cli("run", env=env, cwd=tmp_path)
     assert code == 2
     assert output.count("\n") == 1
     assert "TELEGRAM_BOT_TOKEN" in output
     assert "jetbot chat" in output
+    # A run that cannot start leaves no empty database in the working directory.
+    assert list(tmp_path.iterdir()) == []
 
 
-async def test_malformed_token_is_never_printed() -> None:
+async def test_malformed_token_is_never_printed(tmp_path: Path) -> None:
     secret = "not-a-token-but-still-secret-4f9a1c"
-    code, output = await run_cli("run", env={**os.environ, "TELEGRAM_BOT_TOKEN": secret})
+    env = {**without("JETBOT_DATABASE", "DATABASE_URL"), "TELEGRAM_BOT_TOKEN": secret}
+    code, output = await run_cli("run", env=env, cwd=tmp_path)
     assert code == 2
     assert output.count("\n") == 1
     assert secret not in output
     assert "malformed" in output
+    assert list(tmp_path.iterdir()) == []
 
 
 async def test_a_token_telegram_rejects_is_one_line_and_never_printed(

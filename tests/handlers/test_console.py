@@ -50,3 +50,11 @@ def test_answers_are_plain_text_in_the_terminal() -> None:
     out = chat("what is an ALT")
     assert "<b>" not in out
     assert "&quot;" not in out
+
+
+@pytest.mark.parametrize("quit_", ["/quit", "/exit", "/QUIT"])
+def test_quit_ends_the_chat_without_asking_the_bot(quit_: str) -> None:
+    out = chat("what is an ALT", quit_, "what is a CIR")
+    assert "ALT" in out
+    assert "don't know that command" not in out
+    assert "Coordinator for International Relations" not in out, "nothing after /quit is read"
