@@ -23,6 +23,7 @@ from bot.logs import Throttled
 from bot.replies.staff import reload_text
 from bot.store import Store
 from bot.store.staff import SYSTEM
+from bot.tasks import cancel
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +94,7 @@ class Housekeeper:
 
     async def stop(self) -> None:
         if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+            await cancel(self.task)
             self.task = None
 
     async def run(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import re
@@ -13,6 +12,7 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.store import Store
+from bot.tasks import cancel
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,6 @@ class PollingLease:
 
     async def release(self) -> None:
         if self.task is not None:
-            self.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.task
+            await cancel(self.task)
             self.task = None
             await self.store.release_lease(POLLING, self.name)

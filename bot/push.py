@@ -28,6 +28,7 @@ from bot.replies import Reply
 from bot.replies.pushes import compose
 from bot.sending import PER_CHAT, RATE, Budget, LocalBudget, Priority
 from bot.store import Kind, Reminder, Store
+from bot.tasks import cancel
 
 logger = logging.getLogger(__name__)
 
@@ -137,9 +138,7 @@ class Pusher:
         try:
             await self.deliver_forever()
         finally:
-            beating.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beating
+            await cancel(beating)
 
     async def heartbeats(self) -> None:
         """Prove this worker alive on its own schedule, however long a round takes.

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.logs import Throttled
 from bot.store import StoreUnavailable
+from bot.tasks import cancel
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +49,7 @@ class Recorder:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.queue.join(), grace)
-        self.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
+        await cancel(self.task)
         self.task = None
 
     async def run(self) -> None:
