@@ -36,14 +36,8 @@ BANNER = (
 QUIT = frozenset({"/quit", "/exit", "/q"})
 
 
-class ConsoleRequest(BaseRequest):
-    """A Bot API 'server' that prints what the bot sends and remembers its buttons."""
-
-    def __init__(self, out: TextIO) -> None:
-        self.out = out
-        self.message_ids = itertools.count(1)
-        self.messages: dict[int, dict[str, Any]] = {}
-        self.buttons: list[tuple[dict[str, Any], dict[str, Any]]] = []
+class InProcessBotApi(BaseRequest):
+    """The Bot API answered in this process: no network, no timeouts, nothing to open."""
 
     @property
     def read_timeout(self) -> float | None:
@@ -65,10 +59,30 @@ class ConsoleRequest(BaseRequest):
         connect_timeout: object = None,
         pool_timeout: object = None,
     ) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
+        return self.respond(url, request_data)
+
+    def respond(self, url: str, request_data: RequestData | None) -> tuple[int, bytes]:
+        """The HTTP status and body of one call to ``url``."""
+        raise NotImplementedError
+
+
+def ok(result: object) -> tuple[int, bytes]:
+    """A successful Bot API answer."""
+    return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+class ConsoleRequest(InProcessBotApi):
+    """A Bot API 'server' that prints what the bot sends and remembers its buttons."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.message_ids = itertools.count(1)
+        self.messages: dict[int, dict[str, Any]] = {}
+        self.buttons: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    def respond(self, url: str, request_data: RequestData | None) -> tuple[int, bytes]:
         params = request_data.parameters if request_data else {}
-        result = self.handle(endpoint, params)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return ok(self.handle(url.rsplit("/", 1)[-1], params))
 
     def handle(self, endpoint: str, params: dict[str, Any]) -> object:
         if endpoint == "getMe":

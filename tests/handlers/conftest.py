@@ -17,12 +17,13 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from telegram.request import BaseRequest, RequestData
+from telegram.request import RequestData
 
 from bot.answers import Answers
 from bot.config import BUNDLED_KNOWLEDGE, Settings
 from bot.sending import LocalBudget
 from handlers.app import build_application, running
+from handlers.console import InProcessBotApi, ok
 from handlers.context import BotApp
 from tests.conftest import Clock
 from tests.e2e.botapi import NOT_MODIFIED
@@ -32,7 +33,7 @@ STAFF = 4242
 BOT = {"id": 2, "is_bot": True, "first_name": "JET bot", "username": "jet_test_bot"}
 
 
-class FakeTelegram(BaseRequest):
+class FakeTelegram(InProcessBotApi):
     """The Bot API as far as handlers use it, in memory."""
 
     def __init__(self) -> None:
@@ -42,26 +43,7 @@ class FakeTelegram(BaseRequest):
         self.documents: list[tuple[str, bytes]] = []  # (file name, content) sent
         self.files: dict[str, bytes] = {}  # file_id -> content, for getFile and downloads
 
-    @property
-    def read_timeout(self) -> float | None:
-        return None
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: object = None,
-        write_timeout: object = None,
-        connect_timeout: object = None,
-        pool_timeout: object = None,
-    ) -> tuple[int, bytes]:
+    def respond(self, url: str, request_data: RequestData | None) -> tuple[int, bytes]:
         if "/file/bot" in url:  # a download: the path getFile gave is the file id
             content = self.files.get(url.rsplit("/", 1)[-1])
             return (200, content) if content is not None else (404, b"Not Found")
@@ -77,7 +59,7 @@ class FakeTelegram(BaseRequest):
         except ValueError as error:
             body = {"ok": False, "error_code": 400, "description": str(error)}
             return 400, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return ok(result)
 
     def parameters(self, request_data: RequestData | None) -> dict[str, Any]:
         if request_data is None:
