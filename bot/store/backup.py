@@ -17,10 +17,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from bot.store.db import StoreError
 from bot.store.sql import SqlStore
 
-# Parents before children, so that every foreign key finds its row.
-TABLES = ("users", "reminders", "broadcasts", "questions", "feedback", "audit", "meta",
-          "conversations", "dialogs")  # fmt: skip
-WITH_IDS = ("reminders", "broadcasts", "questions", "feedback", "audit")
+# The state of running processes, not data: each instance rebuilds its own.
+RUNTIME_TABLES = frozenset({"schema_version", "workers", "leases", "send_budget", "chat_budget"})
 BATCH = 1000
 
 
@@ -160,9 +158,10 @@ async def copy_database(source: SqlStore, target: SqlStore) -> dict[str, int]:
     for table in ("users", "reminders"):
         if await target.scalar(f"SELECT count(*) FROM {table}"):
             raise StoreError(f"the target database already has {table}; copy into an empty one")
+    tables, numbered = await data_tables(source)
     copied: dict[str, int] = {}
     async with target.db.transaction() as db:
-        for table in TABLES:
+        for table in tables:
             rows = await source.fetch(f"SELECT * FROM {table}")
             copied[table] = len(rows)
             if not rows:
@@ -174,7 +173,35 @@ async def copy_database(source: SqlStore, target: SqlStore) -> dict[str, int]:
             )
             for start in range(0, len(rows), BATCH):
                 await db.executemany(insert, [tuple(row) for row in rows[start : start + BATCH]])
-        for table in WITH_IDS:
+        for table in numbered:
             if target.db.dialect.restart_ids is not None:
                 await db.fetch_one(target.db.dialect.restart_ids.format(table=table))
     return copied
+
+
+async def data_tables(source: SqlStore) -> tuple[list[str], list[str]]:
+    """The SQLite source's data tables, parents before children (so every foreign key
+    finds its row), and those numbering their rows by ``id``.
+
+    Read from the schema itself: a table added by a later migration is copied too.
+    """
+    rows = await source.fetch(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+        "ORDER BY rowid"
+    )
+    parents: dict[str, set[str]] = {}
+    numbered: list[str] = []
+    for name in (str(row["name"]) for row in rows):
+        if name in RUNTIME_TABLES:
+            continue
+        keys = await source.fetch(f"PRAGMA foreign_key_list({name})")
+        parents[name] = {str(key["table"]) for key in keys}
+        columns = await source.fetch(f"PRAGMA table_info({name})")
+        if any(column["name"] == "id" and column["pk"] for column in columns):
+            numbered.append(name)
+    # In the order the migrations created them, each after the tables it refers to.
+    order: list[str] = []
+    while len(order) < len(parents):
+        done = set(order)
+        order.append(next(t for t in parents if t not in done and parents[t] - {t} <= done))
+    return order, numbered
