@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol
 
 from bot.answers import Answers
 from bot.cli_db import CommandError, database_commands, with_configured_store
@@ -28,7 +28,6 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # However broken a knowledge base, its check stays readable.
 MAX_PROBLEMS_PRINTED = 100
 MAX_PROBLEM_LENGTH = 500
-T = TypeVar("T")
 
 
 def load_answers(settings: Settings) -> Answers:

@@ -28,7 +28,7 @@ from bot.insights import printable
 from bot.recorder import Recorder
 from bot.replies import Reply, note, problem
 from bot.replies import tickets as say
-from bot.store import Refusal, Store, Ticket
+from bot.store import Refusal, Store
 from bot.understanding import Kind, Understanding, understand
 
 logger = logging.getLogger(__name__)
@@ -101,10 +101,6 @@ class Desk:
 
             self.recorder.record(keep)
         return replace(asked, reply=say.with_ask_person(asked.reply))
-
-    def with_button(self, reply: Reply, chat_id: int) -> Reply:
-        """The button alone, under a fallback given some other way ("None of these")."""
-        return say.with_ask_person(reply) if self.enabled and chat_id > 0 else reply
 
     # -- applicants -------------------------------------------------------------------
 
@@ -206,8 +202,3 @@ class Desk:
 
     async def listing(self) -> Reply:
         return say.ticket_list(await self.store.live_tickets(say.MAX_LISTED + 100), self.clock())
-
-    async def latest_answer(self, ticket: Ticket) -> str | None:
-        """The last thing staff said on a ticket: the answer a new topic is drafted from."""
-        thread = await self.store.ticket_thread(ticket.id)
-        return next((m.text for m in reversed(thread) if m.author == "staff"), None)

@@ -17,6 +17,7 @@ from bot import broadcasts, insights
 from bot.answers import Answers
 from bot.clock import Clock, utc_now
 from bot.context import MEMORY
+from bot.desk import DRAFT_LIFE as TICKET_DRAFT_LIFE
 from bot.kb_versions import KnowledgeVersions
 from bot.knowledge import KnowledgeBaseError, Location, Problem, knowledge_files
 from bot.logs import Throttled
@@ -31,7 +32,6 @@ INTERVAL = 1.0  # seconds between rounds: a saved file is live within ~2 rounds
 PURGE_EVERY = timedelta(hours=1)
 # Kept only while useful: an applicant's unsent question, an unconfirmed knowledge
 # base change, a question offered to staff to turn into knowledge.
-TICKET_DRAFT_LIFE = timedelta(days=1)
 KB_DRAFT_LIFE = timedelta(days=1)
 SUGGESTION_LIFE = timedelta(days=7)
 

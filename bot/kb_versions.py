@@ -23,7 +23,7 @@ from bot.answers import Answers, Snapshot
 from bot.clock import Clock, utc_now
 from bot.evaluation import LabelledQuestion, evaluate
 from bot.kb_files import Files, alias_problems, directory_texts, zip_texts
-from bot.knowledge import KnowledgeBase, KnowledgeBaseError, Location, Problem, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeBaseError, Problem, load_knowledge
 from bot.knowledge.texts import load_texts
 from bot.store import ApplyRefusal, KbVersion, Store
 
@@ -254,7 +254,3 @@ class KnowledgeVersions:
     async def status(self) -> Status:
         versions = await self.store.kb_versions(10)
         return Status(self.live, self.from_files, len(self.answers.current.kb.topics), versions)
-
-
-def upload_problem(name: str, message: str) -> Problem:
-    return Problem(Location(Path(name), 0), message)

@@ -38,7 +38,6 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # httpx logs every request URL, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 class Throttled:

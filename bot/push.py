@@ -90,11 +90,9 @@ class Pusher:
         self.sender = sender
         self.clock = clock
         self.budget = budget or LocalBudget(rate, per_chat_interval)
-        self.per_chat_interval = per_chat_interval
         self.backoff_base = backoff_base
         self.tick = tick
         self.worker = uuid.uuid4().hex
-        self.chat_locks: dict[int, asyncio.Lock] = {}
         self.log = Throttled(logger)
         self.slots = asyncio.Semaphore(CONCURRENCY)
         self.wakeup = asyncio.Event()
@@ -188,17 +186,14 @@ class Pusher:
             logger.warning("Took back %d reminder(s) from a stopped worker", reclaimed)
         batch = await self.store.claim_due(self.worker, now, BATCH)
         if batch:
+            # claim_due gives at most one row per chat, so no two sends here share a chat.
             await asyncio.gather(*(self.deliver(reminder) for reminder in batch))
-            self.forget_idle_chats()
         return len(batch)
 
     async def deliver(self, reminder: Reminder) -> None:
-        async with self.slots, self.chat_lock(reminder.chat_id):
+        async with self.slots:
             await self.budget.acquire(reminder.chat_id, Priority.PUSH)
             await self.attempt(reminder)
-
-    def chat_lock(self, chat_id: int) -> asyncio.Lock:
-        return self.chat_locks.setdefault(chat_id, asyncio.Lock())
 
     async def attempt(self, reminder: Reminder) -> None:
         store, worker = self.store, self.worker
@@ -246,7 +241,3 @@ class Pusher:
         delay = min(self.backoff_base * 2 ** (reminder.attempts - 1), BACKOFF_CAP)
         retry_at = self.clock() + timedelta(seconds=delay)
         await self.store.retry_later(reminder.id, self.worker, retry_at, f"{kind}: {error}")
-
-    def forget_idle_chats(self) -> None:
-        for chat_id in [c for c, lock in self.chat_locks.items() if not lock.locked()]:
-            del self.chat_locks[chat_id]

@@ -34,7 +34,6 @@ SHARED_RATE = 26
 PER_CHAT = 1.0  # seconds between two sends to one chat
 # How far ahead of now a push may book a slot: further means replies are queued.
 PUSH_LEAD = 0.05
-MAX_WAIT_LOGGED = 60.0
 
 
 class Priority(IntEnum):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -11,6 +10,7 @@ from telegram.ext import ExtBot
 from bot.push import Blocked, FloodWait, Rejected, Transient, Uncertain
 from bot.replies import Reply
 from bot.sending import Priority
+from handlers.limiter import retry_seconds
 from handlers.markup import keyboard
 
 
@@ -29,9 +29,7 @@ class TelegramSender:
         except Forbidden as error:
             raise Blocked(error.message) from error
         except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise FloodWait(seconds) from error
+            raise FloodWait(retry_seconds(error)) from error
         except TimedOut as error:
             raise Uncertain(error.message) from error
         except BadRequest as error:  # before NetworkError, which it subclasses
