@@ -13,10 +13,6 @@ LIMIT = 20  # messages
 TAP_LIMIT = 120
 PERIOD = 60.0  # seconds
 PRUNE_AT = 10_000  # users remembered before the quiet ones are forgotten
-NOTE = (
-    "You're sending messages faster than I can answer them. "
-    "I'll pause for a minute; please send your question again then."
-)
 
 
 class Verdict(Enum):

@@ -106,13 +106,6 @@ def format_unanswered(groups: list[Group]) -> str:
     return "\n".join(lines)
 
 
-def unanswered_reply(groups: list[Group]) -> Reply:
-    text = format_unanswered(groups)
-    if groups:
-        text += "\n\nExport them to label: jetbot kb unanswered --out unanswered.yaml"
-    return note(text)
-
-
 def unanswered_yaml(groups: list[Group]) -> str:
     """A question list for ``jetbot kb eval``: staff fill in each topic (null = fall back)."""
     lines = [

@@ -38,7 +38,6 @@ HUMAN_USAGE = (
 )
 DESK_OFF = "I can't pass questions on to a person here. " + ASK_THE_EMBASSY
 CLOSE_USAGE = "Which ticket? e.g. /close 12 (numbers are in /tickets)."
-IN_PRIVATE = "Questions for the office are personal: send them to me in a private chat."
 
 
 def ticket_ref(text: str | None, pattern: re.Pattern[str] = STAFF_REF) -> int | None:
