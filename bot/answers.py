@@ -37,12 +37,3 @@ class Answers:
     @classmethod
     def load(cls, directory: Path) -> Answers:
         return cls(Snapshot.build(load_knowledge(directory)))
-
-    def reload(self, directory: Path) -> Snapshot:
-        """Load, validate and index a new knowledge base, then swap it in.
-
-        Raises KnowledgeBaseError, leaving the current snapshot serving.
-        """
-        snapshot = Snapshot.build(load_knowledge(directory))
-        self.current = snapshot
-        return snapshot

@@ -70,8 +70,8 @@ class Housekeeper:
         staff_ids: frozenset[int],
         retention_days: int,
         wake: Callable[[], None],
+        versions: KnowledgeVersions,
         clock: Clock = utc_now,
-        versions: KnowledgeVersions | None = None,
     ) -> None:
         self.store = store
         # The knowledge base's stored versions: the newest serves, on every instance.
@@ -117,7 +117,7 @@ class Housekeeper:
             return
         now = self.clock()
         queued = False
-        problems = await self.versions.sync() if self.versions is not None else None
+        problems = await self.versions.sync()
         if problems and self.staff_ids:
             await self.store.notify_staff(sorted(self.staff_ids), reload_text(0, problems), now)
             queued = True
@@ -151,7 +151,7 @@ class Housekeeper:
         Waiting for them to settle keeps a half-saved file from being reported. While
         a stored version serves, the files are not what serves: they are not watched.
         """
-        if self.versions is not None and not self.versions.from_files:
+        if not self.versions.from_files:
             return None
         current = await asyncio.to_thread(scan, self.directory)
         if current == self.seen:
@@ -179,10 +179,8 @@ class Housekeeper:
 
     async def load(self) -> ReloadResult:
         try:
-            if self.versions is not None and not self.versions.from_files:
-                snapshot = await self.versions.reload_live()
-            else:
-                snapshot = await asyncio.to_thread(self.answers.reload, self.directory)
+            # Under the versions' lock: a reload never races an upload or a rollback.
+            snapshot = await self.versions.reload_live()
         except KnowledgeBaseError as error:
             logger.warning("Knowledge base not reloaded: %d problem(s)", len(error.problems))
             return ReloadResult(problems=error.problems)

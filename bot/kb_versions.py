@@ -148,16 +148,23 @@ class KnowledgeVersions:
     async def serve(self, number: int, files: Files | None) -> Snapshot:
         """Load and index ``files`` (None: the directory's) and swap them in."""
         snapshot = await asyncio.to_thread(self.build, files)
+        self.swap(snapshot, number, files)
+        return snapshot
+
+    def swap(self, snapshot: Snapshot, number: int, files: Files | None) -> None:
+        """``snapshot`` serves from now on, as version ``number`` (0: the directory's files)."""
         self.answers.current = snapshot
         self.live, self.files = number, files
-        return snapshot
 
     def build(self, files: Files | None) -> Snapshot:
         kb = load_knowledge(self.directory) if files is None else load_texts(files)
         return Snapshot.build(kb)
 
     async def reload_live(self) -> Snapshot:
-        """/reload while a stored version serves: the same version, loaded again."""
+        """/reload: what serves, loaded again (the directory's files, or a stored version's).
+
+        Raises KnowledgeBaseError, leaving the current snapshot serving.
+        """
         async with self.lock:
             return await self.serve(self.live, self.files)
 
@@ -217,8 +224,7 @@ class KnowledgeVersions:
             number = await self.store.apply_kb(draft_id, staff_id, self.clock())
             if isinstance(number, ApplyRefusal):
                 return number
-            self.answers.current = snapshot
-            self.live, self.files = number, draft.files
+            self.swap(snapshot, number, draft.files)
         logger.info("Knowledge base version %d applied by staff member %s", number, staff_id)
         return Applied(number, len(snapshot.kb.topics), draft.note)
 
@@ -241,8 +247,7 @@ class KnowledgeVersions:
             except KnowledgeBaseError as error:
                 return error.problems
             live = await self.store.add_kb_version(staff_id, "rollback", note, files, self.clock())
-            self.answers.current = snapshot
-            self.live, self.files = live, files
+            self.swap(snapshot, live, files)
         logger.info("Knowledge base version %d (%s) applied by %s", live, note, staff_id)
         return Applied(live, len(snapshot.kb.topics), note)
 

@@ -92,8 +92,8 @@ class Services:
             settings.staff_ids,
             settings.retention_days,
             pusher.wake,
-            clock,
             versions,
+            clock,
         )
         asker = Asker(answers, store, clock, recorder)
         desk = Desk(store, answers, settings.desk, pusher.wake, recorder, clock)

@@ -81,7 +81,8 @@ def keeper(
     clock: Clock,
     staff: frozenset[int] = frozenset(),
 ) -> Housekeeper:
-    return Housekeeper(store, answers, knowledge, staff, 180, wake, clock)
+    versions = KnowledgeVersions(store, answers, knowledge, clock)
+    return Housekeeper(store, answers, knowledge, staff, 180, wake, versions, clock)
 
 
 def answered_topic(answers: Answers, question: str) -> str | None:
@@ -443,7 +444,7 @@ async def test_a_stored_version_serves_and_the_files_are_not_watched(
     store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
     versions = KnowledgeVersions(store, answers, knowledge, clock)
-    house = Housekeeper(store, answers, knowledge, STAFF, 180, wake, clock, versions)
+    house = Housekeeper(store, answers, knowledge, STAFF, 180, wake, versions, clock)
     files = {**directory_texts(knowledge), "open-day.yaml": NEW_TOPIC}
     # Applied elsewhere (another instance): this one follows at its next round.
     await store.add_kb_version(901, "upload", "open day", files, clock())
@@ -464,7 +465,7 @@ async def test_a_stored_version_that_fails_to_load_is_reported_to_staff(
     store: SqlStore, answers: Answers, knowledge: Path, wake: Wake, clock: Clock
 ) -> None:
     versions = KnowledgeVersions(store, answers, knowledge, clock)
-    house = Housekeeper(store, answers, knowledge, STAFF, 180, wake, clock, versions)
+    house = Housekeeper(store, answers, knowledge, STAFF, 180, wake, versions, clock)
     await store.add_kb_version(901, "upload", "broken", {"kb.yaml": BROKEN_TOPIC}, clock())
     before = answers.current
     await house.round()
