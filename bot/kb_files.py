@@ -19,22 +19,19 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 import yaml
 
 from bot.knowledge import Location, Problem, knowledge_files
-from bot.knowledge.nodes import peek_id
+from bot.knowledge.nodes import MAX_FILE_BYTES, MAX_FILES, SUFFIXES, peek_id
+from bot.yamlload import FastSafeLoader
 
 MiB = 1 << 20
-MAX_FILE = MiB
+MAX_FILE = MAX_FILE_BYTES
 MAX_ZIP = 5 * MiB
-MAX_FILES = 200
-SUFFIXES = (".yaml", ".yml")
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 EXPORT_FOLDER = "knowledge"
 Files = dict[str, str]
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class UploadError(ValueError):
@@ -169,7 +166,7 @@ def alias_problems(files: Mapping[str, str]) -> list[Problem]:
     problems = []
     for path, text in sorted(files.items()):
         try:
-            for event in yaml.parse(text, Loader=_Loader):
+            for event in yaml.parse(text, Loader=FastSafeLoader):
                 if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                     line = event.start_mark.line + 1 if event.start_mark else 0
                     where = Location(Path(path), line)
@@ -213,7 +210,7 @@ def add_phrasing(files: Mapping[str, str], topic_id: str, question: str) -> File
     """The files with ``question`` added to the topic's questions, as one more line."""
     for path, text in sorted(files.items()):
         try:
-            root = yaml.compose(text, Loader=_Loader)
+            root = yaml.compose(text, Loader=FastSafeLoader)
         except yaml.YAMLError:
             continue
         sequence = topic_questions(root, topic_id)

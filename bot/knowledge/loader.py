@@ -6,12 +6,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bot.knowledge.model import KnowledgeBase, Location
-from bot.knowledge.nodes import KnowledgeBaseError, Problem, suggest
+from bot.knowledge.nodes import MAX_FILES, SUFFIXES, KnowledgeBaseError, Problem, suggest
 from bot.knowledge.schedule import ScheduleReader
 from bot.knowledge.topics import MESSAGE_KEYS, TopicReader
 
 TOP_LEVEL_KEYS = ("topics", "stages", "messages", "synonyms", "announcements")
-MAX_FILES = 200
 
 
 def load_knowledge(directory: Path | str) -> KnowledgeBase:
@@ -39,7 +38,7 @@ def knowledge_files(directory: Path) -> list[Path]:
     return sorted(
         p
         for p in directory.rglob("*")
-        if p.suffix in (".yaml", ".yml") and p.is_file() and p.resolve().is_relative_to(inside)
+        if p.suffix in SUFFIXES and p.is_file() and p.resolve().is_relative_to(inside)
     )
 
 
@@ -49,9 +48,7 @@ def outside_links(directory: Path) -> list[Path]:
     return sorted(
         p
         for p in directory.rglob("*")
-        if p.suffix in (".yaml", ".yml")
-        and p.is_symlink()
-        and not p.resolve().is_relative_to(inside)
+        if p.suffix in SUFFIXES and p.is_symlink() and not p.resolve().is_relative_to(inside)
     )
 
 

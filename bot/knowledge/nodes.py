@@ -48,7 +48,10 @@ def suggest(word: str, choices: tuple[str, ...]) -> str:
     return f" (did you mean '{best[0]}'?)" if best else ""
 
 
+# Bounds of a knowledge base, wherever its files come from (a directory, an upload).
 MAX_FILE_BYTES = 1 << 20
+MAX_FILES = 200
+SUFFIXES = (".yaml", ".yml")
 
 
 def one_line(text: str) -> str:

@@ -13,9 +13,9 @@ import yaml
 
 from bot.knowledge.loader import Loader
 from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.nodes import SUFFIXES
 
 ROOT = Path("knowledge")  # where problems of the whole knowledge base are reported
-SUFFIXES = (".yaml", ".yml")
 
 
 class TextLoader(Loader):
