@@ -23,7 +23,15 @@ from dataclasses import dataclass
 from bot.context import Context
 from bot.lazyre import lazy
 from bot.lexicon import Lexicon
-from bot.text import DO_FORMS, QUESTION_TERMS, QUESTION_WORDS, STOPWORDS, normalise_tokens, words
+from bot.text import (
+    DO_FORMS,
+    QUESTION_TERMS,
+    QUESTION_WORDS,
+    STOPWORDS,
+    normalise_tokens,
+    plain_words,
+    words,
+)
 
 # -- readings of a follow-up -------------------------------------------------------
 
@@ -82,13 +90,9 @@ class Reading:
     topic: str | None = None
 
 
-def plain(text: str) -> str:
-    return " ".join(normalise_tokens(words(text)))
-
-
 def readings(text: str, context: Context | None, lex: Lexicon) -> list[Reading]:
     """The ways to read ``text`` after ``context``, most specific first; the last is direct."""
-    lowered = plain(text)
+    lowered = plain_words(text)
     corrected = CORRECTION.sub("", lowered, count=1) if context else lowered
     is_correction = corrected != lowered
     stripped = ABOUT.sub("", LEAD.sub("", corrected, count=1), count=1).strip() or corrected
@@ -122,7 +126,7 @@ def readings(text: str, context: Context | None, lex: Lexicon) -> list[Reading]:
         # The writer's own words around it say what it is about: "my careers centre
         # mentioned JET, who do I talk to?", "I have no teaching qualification -
         # would that be a problem?" (before reading "that" as one word of them).
-        found.insert(0, Reading(f"{plain(context.question)} {stripped}", "merge"))
+        found.insert(0, Reading(f"{plain_words(context.question)} {stripped}", "merge"))
     return [*found, direct]
 
 
@@ -150,7 +154,7 @@ def choices(text: str, context: Context, lex: Lexicon) -> list[Reading]:
 
 def introduced_subject(text: str, lex: Lexicon) -> str | None:
     """The subject a clause only introduces: "what about CIRs", "and the ALTs"."""
-    stripped = ABOUT.sub("", LEAD.sub("", plain(text), count=1), count=1).strip()
+    stripped = ABOUT.sub("", LEAD.sub("", plain_words(text), count=1), count=1).strip()
     if ASKING.intersection(stripped.split()):
         return None
     terms = lex.matcher.terms(stripped)

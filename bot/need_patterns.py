@@ -65,10 +65,9 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, LazyPattern], ...] = (
         Need.AMOUNT,
         "",
         _any(
-            r"[$\u00a3\u20ac\u00a5]",
             r"\b(?:salary|salaries|pay|pays|paid|payment|payments|wage|wages|earn|earns|earned|"
             r"earning|earnings|income|cost|costs|costly|fee|fees|price|prices|pricing|money|yen|"
-            r"dollars?|euros?|allowances?|stipend|compensation|budget|tax|taxes|taxed|afford|"
+            r"dollars?|euros?|pounds?|allowances?|stipend|compensation|budget|tax|taxes|taxed|afford|"
             r"expensive|cheap|reimburs\w*|bonus|bonuses|pension|savings?|financial|funding|"
             r"funded|sponsor\w*)\b",
             r"\bhow much (?:\w+ ){1,3}(?:make|makes|get|gets|receive|charge|spend|save|cover|"
@@ -125,7 +124,7 @@ QUESTION_PATTERNS: tuple[tuple[Need, str, LazyPattern], ...] = (
         "",
         _any(
             r"\b(?:acceptance|success|pass|selection|rejection|admission) rates?\b",
-            r"\brate of\b|\bratio\b|\bpercent(?:age)?\b|%",
+            r"\brate of\b|\bratio\b|\bpercent(?:age)?\b",
             r"\bwhat are (?:the|my) (?:odds|chances)\b|\bodds of\b",
             r"\bchances? of (?:getting (?:in|accepted|selected|chosen|a place)|being (?:accepted|"
             r"selected|chosen|successful)|success|acceptance|selection)\b",

@@ -40,7 +40,7 @@ from bot.need_patterns import (
     Ask,
     Need,
 )
-from bot.text import normalise_tokens, words
+from bot.text import plain_words
 
 __all__ = [
     "ANSWER_PATTERNS",
@@ -70,19 +70,13 @@ __all__ = [
     "asked",
     "counted_words",
     "facts",
-    "question_text",
     "unmet",
 ]
 
 
-def question_text(text: str) -> str:
-    """Lowercase words with texting forms spelled out, for bot.need_patterns' patterns."""
-    return " ".join(normalise_tokens(words(text.replace("%", " percent "))))
-
-
 def asked(text: str) -> tuple[Ask, ...]:
     """What the question asks for beyond its subject, in a fixed order."""
-    plain = question_text(text)
+    plain = plain_words(text)
     found: list[Ask] = []
     for need, detail, pattern in QUESTION_PATTERNS:
         if pattern.search(plain) and not any(a.need is need for a in found):

@@ -7,13 +7,13 @@ from enum import StrEnum
 from functools import cached_property
 
 from bot.context import Context
-from bot.followup import Reading, plain, readings
+from bot.followup import Reading, readings
 from bot.knowledge import Topic
 from bot.lazyre import lazy
 from bot.lexicon import Lexicon
 from bot.matcher import AMBIGUITY_MARGIN, MAX_SUGGESTIONS, Match, Outcome
 from bot.needs import Ask, Need, asked, unmet
-from bot.text import QUESTION_TERMS
+from bot.text import QUESTION_TERMS, plain_words
 
 # "what's your name", "who made you": about the bot, when nothing else is named.
 SECOND_PERSON = frozenset({"you", "your", "yours", "yourself"})
@@ -77,7 +77,7 @@ class _Question:
         "can you walk me through the steps" asks something of the bot about the
         programme; "what's your name" asks about the bot.
         """
-        text = plain(self.text)
+        text = plain_words(self.text)
         if not SECOND_PERSON.intersection(text.split()) or REQUEST.match(text):
             return False
         return self.lex.subject(self.matcher.terms(self.text)) is None

@@ -212,6 +212,19 @@ def normalise_tokens(tokens: list[str]) -> list[str]:
     return out
 
 
+# Symbols that carry what a question asks ("what % get in", "how many $"): words
+# survive tokenising, the symbols do not.
+SYMBOL_WORDS = str.maketrans(
+    {"%": " percent ", "$": " dollars ", "\u00a3": " pounds ", "\u20ac": " euros ",
+     "\u00a5": " yen "}
+)  # fmt: skip
+
+
+def plain_words(text: str) -> str:
+    """Lowercase words, symbols and texting forms spelled out: the text rules read."""
+    return " ".join(normalise_tokens(words(text.translate(SYMBOL_WORDS))))
+
+
 # The terms question words become (stemmed: "why" -> "whi"), and "do" as a main verb.
 QUESTION_TERMS = frozenset({*(stem(word) for word in QUESTION_WORDS), DO_TERM})
 

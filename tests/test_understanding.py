@@ -291,6 +291,20 @@ def test_out_of_scope_is_never_answered_confidently(snapshot: Snapshot, text: st
     assert understanding.kind in (Kind.PARTIAL, Kind.FALLBACK), understanding.topics
 
 
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("what % of applicants are accepted?", Need.RATE),
+        ("how many $ do ALTs get", Need.AMOUNT),
+        ("is it more than 3,000 \u00a3 for a CIR", Need.AMOUNT),
+    ],
+)
+def test_a_symbol_asks_as_its_word_does(snapshot: Snapshot, text: str, missing: Need) -> None:
+    understanding = understand(text, None, snapshot)
+    assert understanding.kind is Kind.PARTIAL, understanding.topics
+    assert missing in understanding.missing
+
+
 def test_pay_follow_up_is_partial(snapshot: Snapshot) -> None:
     understanding = ask(snapshot, "what does a CIR do", "how much do they get paid?")
     assert understanding.kind is Kind.PARTIAL
