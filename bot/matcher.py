@@ -19,9 +19,10 @@ import heapq
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 
@@ -52,6 +53,8 @@ BOUND_STEP = 0.5
 MIN_BOUND = 0.02
 # Up to this many scores, sorting them all is faster than a heap in Python.
 SORT_LIMIT = 256
+# Texts whose analysis is kept: the messages of the last few minutes, not a corpus.
+TERMS_CACHE = 4096
 
 
 class Outcome(StrEnum):
@@ -151,12 +154,17 @@ class Matcher:
             for term in phrasing.terms:
                 postings[term].append(number)
         self.postings = dict(postings)
+        # One message's text reaches the analyser several times (its readings, the
+        # ranking, the checks); the analysis depends on the snapshot alone.
+        self.terms: Callable[[str], frozenset[str]] = lru_cache(maxsize=TERMS_CACHE)(
+            self.analysed_terms
+        )
 
     def term_weight(self, term: str) -> float:
         return self.weights.get(term, self.unknown_weight)
 
-    def terms(self, text: str) -> frozenset[str]:
-        """The analysed terms of a text, as the index compares them."""
+    def analysed_terms(self, text: str) -> frozenset[str]:
+        """The analysed terms of a text, as the index compares them (``terms`` caches it)."""
         return frozenset(self.analyzer.analyse(text).terms)
 
     def rank(self, text: str) -> list[tuple[Topic, float]]:
