@@ -139,15 +139,19 @@ class SharedBudget:
         self.per_chat = per_chat
         self.fallback = LocalBudget(rate, per_chat)
         self.failing_since: float | None = None
+        # Pushes waiting for room take turns at asking: one poll of the shared row at a
+        # time from this process, not one per waiting push every slot.
+        self.push_turn = asyncio.Lock()
 
     async def acquire(self, chat_id: int | None, priority: Priority) -> None:
         try:
             if chat_id is not None:
                 await asyncio.sleep(await self.store.book_chat_slot(chat_id, self.per_chat))
-            push, book = priority is Priority.PUSH, self.store.book_send_slot
-            # Replies are booked by other processes too: nothing to wait on but time.
-            while (wait := await book(self.spacing, push, PUSH_LEAD)) is None:  # noqa: ASYNC110
-                await asyncio.sleep(self.spacing)
+            if priority is Priority.PUSH:
+                async with self.push_turn:
+                    wait = await self.book_push()
+            else:
+                wait = await self.store.book_send_slot(self.spacing, False, PUSH_LEAD) or 0.0
         except Exception:
             self.note_failure()
             await self.fallback.acquire(chat_id, priority)
@@ -155,6 +159,13 @@ class SharedBudget:
         self.failing_since = None
         await asyncio.sleep(wait)
         await self.fallback.within_window()
+
+    async def book_push(self) -> float:
+        book = self.store.book_send_slot
+        # Replies are booked by other processes too: nothing to wait on but time.
+        while (wait := await book(self.spacing, True, PUSH_LEAD)) is None:  # noqa: ASYNC110
+            await asyncio.sleep(self.spacing)
+        return wait
 
     async def pause(self, seconds: float) -> None:
         await self.fallback.pause(seconds)

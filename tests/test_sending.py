@@ -126,3 +126,22 @@ async def test_pushes_yield_to_booked_replies(store: SqlStore) -> None:
     assert await store.book_send_slot(0.1, push=False, lead=0.05) is not None
     assert await store.book_send_slot(0.1, push=False, lead=0.05) is not None
     assert await store.book_send_slot(0.1, push=True, lead=0.05) is None
+
+
+async def test_waiting_pushes_take_turns_at_polling_the_shared_grid(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    budget = SharedBudget(store, rate=100)
+    booked = store.book_send_slot
+    calls = 0
+
+    async def counted(spacing: float, push: bool, lead: float) -> float | None:
+        nonlocal calls
+        calls += 1
+        return await booked(spacing, push, lead)
+
+    monkeypatch.setattr(store, "book_send_slot", counted)
+    times = await send_times(budget, [(None, PUSH)] * 40)
+    assert busiest_window(times, 1.0) <= 100 + 1
+    # Every waiting push polling each slot made it ~25 transactions a push.
+    assert calls <= 3 * 40
