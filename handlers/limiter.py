@@ -27,8 +27,9 @@ MESSAGE_PREFIXES = ("send", "edit", "copy", "forward")
 class SendArgs(TypedDict, total=False):
     """What a caller may tell the limiter through ``rate_limit_args``."""
 
-    priority: Priority
-    budgeted: bool  # the caller took its turn already (the push sender does)
+    # The caller took its turn already and answers a 429 itself (the push sender
+    # pauses the budget and reschedules the row).
+    budgeted: bool
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -57,19 +58,21 @@ class BudgetLimiter(BaseRateLimiter[SendArgs]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         options = rate_limit_args or SendArgs()
         budget = self.budget()
-        counted = endpoint.startswith(MESSAGE_PREFIXES) and not options.get("budgeted")
-        priority = options.get("priority", Priority.REPLY)
+        budgeted = options.get("budgeted", False)
+        counted = endpoint.startswith(MESSAGE_PREFIXES) and not budgeted
         chat = data.get("chat_id")
         chat_id = chat if isinstance(chat, int) else None
         for attempt in range(REPLY_RETRIES + 1):
             if budget is not None and counted:
-                await budget.acquire(chat_id, priority)
+                await budget.acquire(chat_id, Priority.REPLY)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                if budgeted:
+                    raise
                 if budget is not None:
                     await budget.pause(retry_seconds(error))
-                if attempt == REPLY_RETRIES or priority is Priority.PUSH or budget is None:
+                if attempt == REPLY_RETRIES or budget is None:
                     raise
                 logger.warning(
                     "Flood wait of %g s on %s; retrying after it", retry_seconds(error), endpoint

@@ -9,7 +9,6 @@ from telegram.ext import ExtBot
 
 from bot.push import Blocked, FloodWait, Rejected, Transient, Uncertain
 from bot.replies import Reply
-from bot.sending import Priority
 from handlers.limiter import retry_seconds
 from handlers.markup import keyboard
 
@@ -24,7 +23,7 @@ class TelegramSender:
                 chat_id,
                 reply.text,
                 reply_markup=keyboard(reply),
-                rate_limit_args={"budgeted": True, "priority": Priority.PUSH},
+                rate_limit_args={"budgeted": True},
             )
         except Forbidden as error:
             raise Blocked(error.message) from error
