@@ -34,12 +34,16 @@ class InstanceQueries(Queries):
             await db.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
 
     async def census(self) -> Census:
-        """How much the database holds, for the start-up line and health checks."""
-        row = await self.db.fetch_one("SELECT max(heartbeat_at) FROM workers")
+        """How much the database holds, for the start-up line."""
         return Census(
             users=await self.scalar("SELECT count(*) FROM users"),
             pending=await self.scalar(
                 "SELECT count(*) FROM reminders WHERE status IN ('pending', 'sending')"
             ),
-            last_heartbeat=from_epoch(row[0]) if row and row[0] is not None else None,
+            last_heartbeat=await self.last_heartbeat(),
         )
+
+    async def last_heartbeat(self) -> datetime | None:
+        """When any message sender last proved itself alive (health checks ask this)."""
+        row = await self.db.fetch_one("SELECT max(heartbeat_at) FROM workers")
+        return from_epoch(row[0]) if row and row[0] is not None else None

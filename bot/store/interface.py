@@ -220,6 +220,8 @@ class Store(Protocol):
 
     async def census(self) -> Census: ...
 
+    async def last_heartbeat(self) -> datetime | None: ...
+
     # -- the shared sending budget ----------------------------------------------------
 
     async def book_send_slot(self, spacing: float, push: bool, lead: float) -> float | None:
