@@ -4,13 +4,17 @@
 
 FROM python:3.11-slim AS build
 WORKDIR /src
-# The exact versions first, so that code changes do not re-download them.
-COPY requirements.txt pyproject.toml README.md ./
-COPY bot ./bot
-COPY handlers ./handlers
+# The exact versions first, in a layer of their own, so that a code change does not
+# download them again. The lock's last line (".", the project) comes after the code.
+COPY requirements.txt ./
 RUN python -m venv /venv \
     && /venv/bin/pip install --no-cache-dir --upgrade pip \
+    && sed -i '/^\.$/d' requirements.txt \
     && /venv/bin/pip install --no-cache-dir -r requirements.txt
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+RUN /venv/bin/pip install --no-cache-dir --no-deps .
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 jetbot \
