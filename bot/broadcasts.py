@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.knowledge import MAX_ANNOUNCEMENT_LENGTH, KnowledgeBase
 from bot.replies.staff import report_text
 from bot.store import BroadcastReport, Draft, Store
+from bot.text import as_written
 from bot.timeparse import InputError
 
 ALL = "all"
@@ -26,9 +27,7 @@ USAGE = "write /broadcast <stage|all> <text>, e.g. /broadcast interview Good luc
 def parse(args: str, kb: KnowledgeBase) -> tuple[str | None, str]:
     """``<stage|all> <text>`` -> (stage id or None for everyone, text)."""
     target, _, text = args.strip().partition(" ")
-    # Line breaks stay; other control characters (a null byte, say) do not.
-    text = "".join(c if c.isprintable() or c == "\n" else " " for c in text)
-    target, text = target.lower(), text.strip()
+    target, text = target.lower(), as_written(text)
     if not target or not text:
         raise InputError(USAGE)
     if target != ALL and kb.stage(target) is None:

@@ -15,10 +15,10 @@ from bot.answers import Snapshot
 from bot.cli_db import CommandError, with_configured_store
 from bot.config import Settings
 from bot.evaluation import LabelledQuestion
-from bot.insights import printable
 from bot.knowledge import KnowledgeBaseError, load_knowledge
 from bot.knowledge.texts import load_texts
 from bot.store import Store
+from bot.text import printable
 
 Labelled = list[tuple[str, str | None]]
 

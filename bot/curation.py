@@ -30,6 +30,7 @@ from bot.knowledge import Problem
 from bot.replies import Reply, note, problem
 from bot.replies import kb as say
 from bot.store import ApplyRefusal, Store, Suggestion
+from bot.text import printable
 
 CANDIDATES = 3
 NUMBER = re.compile(r"[0-9]{1,9}")
@@ -46,7 +47,7 @@ class Export:
 
 
 def phrasing(question: str) -> str:
-    flat = insights.printable(question)
+    flat = printable(question)
     return flat if len(flat) <= MAX_PHRASING else flat[:MAX_PHRASING].rsplit(" ", 1)[0]
 
 

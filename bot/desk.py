@@ -24,11 +24,11 @@ from bot.answers import Answers
 from bot.asking import Asked
 from bot.clock import Clock, utc_now
 from bot.desk_settings import DeskSettings
-from bot.insights import printable
 from bot.recorder import Recorder
 from bot.replies import Reply, note, problem
 from bot.replies import tickets as say
 from bot.store import Refusal, Store
+from bot.text import printable_lines
 from bot.understanding import Kind, Understanding, understand
 
 logger = logging.getLogger(__name__)
@@ -48,12 +48,6 @@ def guess_of(understood: Understanding) -> str | None:
     if understood.topics:
         return understood.topics[0]
     return understood.best_guess or next(iter(understood.suggestions), None)
-
-
-def clean(text: str) -> str:
-    """Printable text with its line breaks kept (a question may have paragraphs)."""
-    lines = (printable(line) for line in text.strip().splitlines())
-    return "\n".join(lines).strip()
 
 
 class Desk:
@@ -92,7 +86,7 @@ class Desk:
         user_id = int(chat) if chat.lstrip("-").isdigit() else 0
         if not self.enabled or user_id <= 0 or asked.understood.kind not in OFFERED:
             return asked
-        question = clean(asked.question)[:MAX_QUESTION]
+        question = printable_lines(asked.question)[:MAX_QUESTION]
         if self.recorder is not None and question:
             guess, now = guess_of(asked.understood), self.clock()
 
@@ -108,7 +102,7 @@ class Desk:
         """/human [question], or the button: the question to confirm, or how to ask."""
         if not self.enabled:
             return note(say.DESK_OFF)
-        question = clean(typed)
+        question = printable_lines(typed)
         if question:
             if len(question) > MAX_QUESTION:
                 return problem(f"Keep the question under {MAX_QUESTION} characters.")
@@ -154,7 +148,7 @@ class Desk:
     async def add(self, user_id: int, ticket_id: int, text: str) -> Reply:
         """The applicant's reply to a message about their ticket joins its thread."""
         staff_chat = self.settings.staff_chat_id
-        addition = clean(text)
+        addition = printable_lines(text)
         if staff_chat is None:
             return note(say.DESK_OFF)
         if not addition:
@@ -178,7 +172,7 @@ class Desk:
 
     async def answer(self, staff_id: int, ticket_id: int, text: str) -> Reply:
         """A staff member's reply in the staff chat, on its way to the applicant."""
-        answer = clean(text)
+        answer = printable_lines(text)
         if not answer:
             return problem("An empty answer is not sent.")
         if len(answer) > MAX_ANSWER:

@@ -17,18 +17,13 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import normalise_phrasing
 from bot.matcher import Match, Outcome
 from bot.store import QuestionRecord, Store
-from bot.text import QUESTION_WORDS, STOPWORDS, stem, words
+from bot.text import QUESTION_WORDS, STOPWORDS, printable, stem, words
 from bot.understanding import Understanding
 
 SIMILAR = 80  # rapidfuzz token_set_ratio at or above which two wordings are one question
 UNANSWERED = (Outcome.SUGGEST, Outcome.FALLBACK)
 MAX_QUESTION_TEXT = 500
 MAX_GROUPED = 5000  # latest unanswered questions grouped per /unanswered
-
-
-def printable(text: str) -> str:
-    """Control characters out: the text goes into Telegram messages and YAML files."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 def question_record(question: str, match: Match, now: datetime) -> QuestionRecord:

@@ -164,6 +164,23 @@ def simplify(text: str) -> str:
     return APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
+def printable(text: str) -> str:
+    """One line without control characters (a null byte, say): the text goes into
+    Telegram messages, YAML files and logs."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def printable_lines(text: str) -> str:
+    """``printable`` line by line: a question or an answer keeps its paragraphs."""
+    return "\n".join(printable(line) for line in text.strip().splitlines()).strip()
+
+
+def as_written(text: str) -> str:
+    """Text kept as its author wrote it, spacing and line breaks included, but control
+    characters (a null byte, say) become spaces: a reminder, a broadcast."""
+    return "".join(c if c.isprintable() or c == "\n" else " " for c in text).strip()
+
+
 def words(text: str) -> list[str]:
     return TOKEN.findall(simplify(text))
 

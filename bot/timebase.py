@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.text import printable
+
 LONGEST = timedelta(days=3 * 366)
 MIN_YEAR, MAX_YEAR = 1970, 2999
 # Long enough to recognise what was typed, short enough that a reply never echoes a paste.
@@ -27,7 +29,7 @@ class InputError(ValueError):
 
 def excerpt(text: str, limit: int = MAX_EXCERPT) -> str:
     """What the user typed, fit to quote: one line, no control characters, at most ``limit``."""
-    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    flat = printable(text)
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.dates import REMINDER_DEFAULT_TIME, AmbiguousDate, When, find_when, parse_when
+from bot.text import as_written
 from bot.timebase import LONGEST, InputError, excerpt, local_to_utc, require_future
 
 __all__ = [
@@ -133,7 +134,7 @@ def parse_local_datetime(date_text: str, time_text: str, zone: ZoneInfo) -> date
 def check_text(text: str) -> str:
     """A reminder's text as it will be stored and sent: control characters (a null
     byte, say) become spaces."""
-    cleaned = "".join(c if c.isprintable() or c == "\n" else " " for c in text).strip()
+    cleaned = as_written(text)
     if not cleaned:
         raise InputError(f"what should I remind you of? e.g. {REMIND_EXAMPLE}")
     if len(cleaned) > MAX_TEXT_LENGTH:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from html import escape
 
-from bot.insights import Group, printable
+from bot.insights import Group
 from bot.knowledge import Problem
 from bot.replies import Reply, button, note
 from bot.replies.buttons import BroadcastChoice
 from bot.store import BroadcastReport, Draft, Stats
+from bot.text import printable
 
 STAFF_COMMANDS = (
     ("reload", "reload the knowledge base now (it also reloads by itself when files change)"),
