@@ -215,13 +215,14 @@ def cmd_kb_unanswered(command: Command) -> int:
 
     args = command.args
 
-    async def work(store: Store) -> str:
-        return unanswered_yaml(await insights.unanswered(store, limit=args.limit))
+    async def work(store: Store) -> list[insights.Group]:
+        return await insights.unanswered(store, limit=args.limit)
 
-    text = asyncio.run(with_configured_store(command.settings, work))
+    groups = asyncio.run(with_configured_store(command.settings, work))
+    text = unanswered_yaml(groups)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"wrote {text.count('- q:')} question(s) to {args.out}; label each topic, then "
+        print(f"wrote {len(groups)} question(s) to {args.out}; label each topic, then "
               f"run: jetbot kb eval {args.out}")  # fmt: skip
     else:
         print(text, end="")

@@ -1,8 +1,8 @@
 """``jetbot kb eval --labelled`` and ``jetbot kb labelled``: the labelled regression set
 staff build from Telegram ("Add to knowledge base"), kept in the database.
 
-Both read the knowledge base that serves: the newest stored version if staff
-applied one, else the knowledge directory.
+The evaluation reads the knowledge base that serves: the newest stored version if
+staff applied one, else the knowledge directory.
 """
 
 from __future__ import annotations
@@ -54,8 +54,13 @@ def labelled_yaml(items: list[LabelledQuestion]) -> str:
 
 
 def write_labelled(settings: Settings, out: str | None) -> str:
-    """Export the set; what to print."""
-    _, items, _ = labelled_set(settings)
+    """Export the set; what to print. The questions alone: no knowledge base is loaded."""
+
+    async def read(store: Store) -> Labelled:
+        return await store.labelled_questions()
+
+    labelled = asyncio.run(with_configured_store(settings, read))
+    items = [LabelledQuestion(question, topic) for question, topic in labelled]
     text = labelled_yaml(items)
     if out is None:
         return text.rstrip("\n")
