@@ -8,7 +8,8 @@ bot/timeparse.py re-exports the public names, where the rest of the bot imports 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot.text import printable
 
@@ -85,3 +86,22 @@ def require_future(moment: datetime, now: datetime, zone: ZoneInfo) -> None:
             f"{in_words(moment.astimezone(zone))} is more than three years away; "
             f"pick a nearer date, e.g. {now.astimezone(zone) + timedelta(days=30):%Y-%m-%d %H:%M}"
         )
+
+
+def wall_clock_in(local: datetime, zone: ZoneInfo) -> datetime:
+    """A local time in ``zone`` as UTC, moved past a DST gap if it falls in one."""
+    try:
+        return local_to_utc(local, zone)
+    except InputError:
+        return local_to_utc(local + timedelta(hours=1), zone)
+
+
+@cache
+def iana_names() -> dict[str, str]:
+    """The IANA zone names this machine can load, by their lower-case spelling."""
+    return {name.lower(): name for name in available_timezones()}
+
+
+def iana_name(typed: str) -> str | None:
+    """The IANA name ``typed`` spells in any case, spaces for underscores: 'europe/london'."""
+    return iana_names().get(typed.strip().lower().replace(" ", "_"))

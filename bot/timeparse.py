@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dates import REMINDER_DEFAULT_TIME, AmbiguousDate, When, find_when, parse_when
 from bot.text import as_written
-from bot.timebase import LONGEST, InputError, excerpt, local_to_utc, require_future
+from bot.timebase import (
+    LONGEST,
+    InputError,
+    excerpt,
+    iana_name,
+    local_to_utc,
+    require_future,
+    wall_clock_in,
+)
 
 __all__ = [
     "LONGEST",
@@ -88,18 +95,13 @@ def parse_clock(text: str) -> time:
     return time(int(match[1]), int(match[2]))
 
 
-@cache
-def _zone_names() -> dict[str, str]:
-    return {name.lower(): name for name in available_timezones()}
-
-
 def parse_zone(text: str) -> ZoneInfo:
     """An IANA zone name, case-insensitively: 'europe/london' -> Europe/London.
 
     Strict, for settings and the knowledge base; bot.zones.resolve_zone also reads cities,
     countries, offsets and abbreviations, as users type them.
     """
-    name = _zone_names().get(text.strip().lower().replace(" ", "_"))
+    name = iana_name(text)
     if name is None:
         raise InputError(
             f"'{excerpt(text)}' is not a time zone I know; use an IANA name like Europe/London, "
@@ -238,9 +240,5 @@ def _parse_relative(words: list[str], now: datetime) -> tuple[datetime, str]:
 def day_before_at(moment: datetime, days: int, clock: time, zone: ZoneInfo) -> datetime:
     """The wall-clock ``clock`` in ``zone``, ``days`` days before ``moment``'s local date."""
     local_day: date = moment.astimezone(zone).date() - timedelta(days=days)
-    wall = datetime.combine(local_day, clock)
-    try:
-        return local_to_utc(wall, zone)
-    except InputError:
-        # A default reminder landing in a DST gap moves to just after it.
-        return local_to_utc(wall + timedelta(hours=1), zone)
+    # A default reminder landing in a DST gap moves to just after it.
+    return wall_clock_in(datetime.combine(local_day, clock), zone)

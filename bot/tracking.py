@@ -17,12 +17,11 @@ from bot.clock import Clock, utc_now
 from bot.dates import When, parse_stage_when
 from bot.knowledge import KnowledgeBase, Stage, StageReminder
 from bot.store import OPEN_STATUSES, NewReminder, Reminder, Seen, Status, Store, Ticket, User
-from bot.timebase import excerpt
+from bot.timebase import excerpt, wall_clock_in
 from bot.timeparse import (
     InputError,
     check_text,
     day_before_at,
-    local_to_utc,
     parse_reminder,
     parse_zone,
     require_future,
@@ -347,14 +346,6 @@ def default_due(default: StageReminder, stage_at: datetime, zone: ZoneInfo) -> d
         local = stage_at.astimezone(zone).replace(tzinfo=None) - default.before
         return wall_clock_in(local, zone)
     return stage_at - default.before
-
-
-def wall_clock_in(local: datetime, zone: ZoneInfo) -> datetime:
-    """A local time in ``zone`` as UTC, moved past a DST gap if it falls in one."""
-    try:
-        return local_to_utc(local, zone)
-    except InputError:
-        return local_to_utc(local + timedelta(hours=1), zone)
 
 
 def reminder_text(default: StageReminder, stage: Stage, stage_at: datetime, zone: ZoneInfo) -> str:

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.timebase import iana_names
 from bot.zone_aliases import ABBREVIATIONS, CITY_ALIASES, COUNTRY_ALIASES, PREFERRED
 
 AREAS = {"Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
@@ -26,11 +27,6 @@ def _key(text: str) -> str:
     if len(words) > 1 and words[-1] == "time":  # "Tokyo time", "UK time"
         words = words[:-1]
     return " ".join(words)
-
-
-@cache
-def _zone_names() -> dict[str, str]:
-    return {name.lower(): name for name in zoneinfo.available_timezones()}
 
 
 @cache
@@ -59,7 +55,7 @@ def _country_zones() -> dict[str, tuple[str, ...]]:
     """ISO code -> its zones in zone.tab's order (most populous first, within geography)."""
     found: dict[str, list[str]] = {}
     for row in _tab("zone.tab"):
-        if len(row) >= 3 and row[2] in _zone_names().values():
+        if len(row) >= 3 and row[2] in iana_names().values():
             found.setdefault(row[0], []).append(row[2])
     return {code: tuple(zones) for code, zones in found.items()}
 
@@ -87,7 +83,7 @@ def _cities() -> dict[str, tuple[str, ...]]:
     """'new york' -> ('America/New_York',): the last part of IANA names, then the aliases."""
     listed = {zone for zones in _country_zones().values() for zone in zones}
     found: dict[str, list[str]] = {}
-    for name in sorted(_zone_names().values()):
+    for name in sorted(iana_names().values()):
         if name.split("/")[0] in AREAS:
             found.setdefault(_key(name.rsplit("/", 1)[1]), []).append(name)
     cities = {

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.timebase import InputError, excerpt, offset_text
+from bot.timebase import InputError, excerpt, iana_name, iana_names, offset_text
 from bot.zone_aliases import (
     ABBREVIATION_CHOICES,
     ABBREVIATIONS,
@@ -59,7 +59,6 @@ from bot.zone_tables import (
     _future_offsets,
     _key,
     _rank,
-    _zone_names,
 )
 from bot.zone_tables import _tab as _tab
 from bot.zone_tables import _tab_text as _tab_text
@@ -165,7 +164,7 @@ def _inverted(typed: str, now: datetime) -> ZoneChoice | None:
     hours = int(match[2])
     typed_name = f"Etc/GMT{match[1]}{hours}"
     flipped = f"Etc/GMT{'-' if match[1] == '+' else '+'}{hours}"
-    if not all(name.lower() in _zone_names() for name in (typed_name, flipped)):
+    if not all(name.lower() in iana_names() for name in (typed_name, flipped)):
         return None
     meant = offset_text(timedelta(hours=hours if match[1] == "-" else -hours))
     return ZoneChoice(
@@ -226,15 +225,14 @@ def _places_at(offset: timedelta, shown: str, now: datetime) -> ZoneChoice:
 
 def _iana_path(typed: str, now: datetime) -> ZoneChoice | None:
     """Full IANA names ('Europe/London', 'utc'); other legacy names go last."""
-    key = typed.lower().replace(" ", "_")
-    name = _zone_names().get(key)
+    name = iana_name(typed)
     if name is None or ("/" not in name and name != "UTC"):
         return None
     return ZoneChoice((name,), "name")
 
 
 def _iana(typed: str, now: datetime) -> ZoneChoice | None:
-    name = _zone_names().get(typed.lower().replace(" ", "_"))
+    name = iana_name(typed)
     if name is None or name == "Factory":
         return None
     return ZoneChoice((name,), "name")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from functools import cache
 from typing import Any, ClassVar, Self
-from zoneinfo import available_timezones
+
+from bot.timebase import iana_name
 
 # Telegram's callback_data holds at most 64 bytes.
 CALLBACK_DATA_LIMIT = 64
@@ -175,7 +175,7 @@ class ChooseZone(ButtonData, prefix="gz"):
 
     @classmethod
     def read(cls, kind: object, text: str) -> object | None:
-        return text if text in zone_names() else None
+        return text if iana_name(text) == text else None
 
 
 @dataclass(frozen=True)
@@ -225,12 +225,6 @@ class ChangeZone(ButtonData, prefix="scz"):
 @dataclass(frozen=True)
 class OpenStage(ButtonData, prefix="sst"):
     """ "Set my stage" under the /start menu."""
-
-
-@cache
-def zone_names() -> frozenset[str]:
-    """The IANA names this machine can load: the only zones a button may carry."""
-    return frozenset(available_timezones())
 
 
 # -- the help desk and the knowledge base from Telegram ------------------------------
