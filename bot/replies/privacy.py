@@ -14,14 +14,14 @@ from bot.replies import Reply, button
 from bot.replies.buttons import ChangeZone, DefaultReminders, Forget, MyDataPage
 from bot.replies.tracking import PAGE, page_buttons, page_of, reminder_line
 from bot.timebase import excerpt
-from bot.tracking import MyData, StageChange
+from bot.tracking import DIALOG_LIFETIME, MyData, StageChange
 from bot.zones import describe_zone
 
 # The remembered question, as quoted back: enough to recognise it.
 QUOTED_QUESTION = 200
 
 
-def mydata_reply(data: MyData, page: int = 0, dialog_minutes: int = 30) -> Reply:
+def mydata_reply(data: MyData, page: int = 0) -> Reply:
     """Everything stored about the user, with one page of their live reminders."""
     user, reminders, default = data.user, data.reminders, data.default_zone
     if user is None:
@@ -56,7 +56,7 @@ def mydata_reply(data: MyData, page: int = 0, dialog_minutes: int = 30) -> Reply
     if data.dialog is not None:
         lines.append(
             f"• A question of {escape(data.dialog)} waiting for your answer "
-            f"(forgotten after {dialog_minutes} minutes, or with /cancel)"
+            f"(forgotten after {DIALOG_LIFETIME // timedelta(minutes=1)} minutes, or with /cancel)"
         )
     lines += ["", "Delete all of it with /forget."]
     return Reply("\n".join(lines), page_buttons(len(reminders), page, MyDataPage))
