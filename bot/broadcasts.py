@@ -26,7 +26,8 @@ USAGE = "write /broadcast <stage|all> <text>, e.g. /broadcast interview Good luc
 
 def parse(args: str, kb: KnowledgeBase) -> tuple[str | None, str]:
     """``<stage|all> <text>`` -> (stage id or None for everyone, text)."""
-    target, _, text = args.strip().partition(" ")
+    # Any space or line break ends the target; the text keeps its own line breaks.
+    target, text = (*args.split(maxsplit=1), "", "")[:2]
     target, text = target.lower(), as_written(text)
     if not target or not text:
         raise InputError(USAGE)

@@ -20,8 +20,8 @@ from bot.replies import note
 from bot.replies.buttons import Curate, KbChoice, NewTopic, PickTopic, TicketToKb
 from handlers.context import BotContext, BotData
 from handlers.markup import send, show_in_place
-from handlers.routing import NEW, PRIVATE, command, on_button, pressed
-from handlers.tickets import FromStaff, desk_staff, text_after_command
+from handlers.routing import NEW, PRIVATE, command, on_button, pressed, text_after_command
+from handlers.tickets import FromStaff, desk_staff
 
 logger = logging.getLogger(__name__)
 DOWNLOAD_FAILED = "I could not download that file from Telegram; please send it again."

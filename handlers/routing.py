@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.replies.buttons import ButtonData
@@ -45,3 +46,11 @@ async def pressed(update: Update, kind: type[D]) -> tuple[CallbackQuery, D] | No
         await query.answer()
         return None
     return query, payload
+
+
+COMMAND = re.compile(r"^/\S*\s*")
+
+
+def text_after_command(message: Message) -> str:
+    """What follows the command, line breaks kept ("/broadcast\nall ..." included)."""
+    return COMMAND.sub("", message.text or "", count=1)

@@ -19,7 +19,7 @@ from bot.replies.buttons import BroadcastChoice
 from bot.timeparse import InputError
 from handlers.context import BotContext
 from handlers.markup import answer_in_place, send
-from handlers.routing import Callback, command, on_button, pressed
+from handlers.routing import Callback, command, on_button, pressed, text_after_command
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ async def broadcast(update: Update, context: BotContext) -> None:
     if message is None or user is None or message.text is None:
         return
     services = context.services
-    args = message.text.partition(" ")[2]  # as typed: line breaks in the text are kept
+    args = text_after_command(message)
     kb = services.answers.current.kb
     try:
         draft = await broadcasts.draft(services.store, user.id, args, kb, services.clock())

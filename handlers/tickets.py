@@ -24,10 +24,17 @@ from bot.replies.buttons import AskPerson, CloseTicket, DropTicket, SendTicket
 from handlers import groups
 from handlers.context import BotContext, BotData
 from handlers.markup import answer_below, send, show_in_place
-from handlers.routing import NEW, PRIVATE, Callback, command, on_button, pressed
+from handlers.routing import (
+    NEW,
+    PRIVATE,
+    Callback,
+    command,
+    on_button,
+    pressed,
+    text_after_command,
+)
 
 logger = logging.getLogger(__name__)
-COMMAND = re.compile(r"^/\S*\s*")
 TICKET_NUMBER = re.compile(r"#?([0-9]{1,18})")
 
 
@@ -66,11 +73,6 @@ class RepliesToTicket(filters.MessageFilter):
             and replied.from_user.id == message.get_bot().id
             and say.applicant_ref(replied.text) is not None
         )
-
-
-def text_after_command(message: Message) -> str:
-    """What follows the command, line breaks kept."""
-    return COMMAND.sub("", message.text or "", count=1)
 
 
 def staff_here(update: Update, context: BotContext) -> bool:

@@ -62,3 +62,18 @@ async def test_bad_broadcasts_explain(staff_chat: Chat, command: str, problem: s
     [reply] = await staff_chat.say(command)
     assert reply.startswith("⚠️")
     assert problem in plain(reply)
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/broadcast\nall Good luck!\nSee you", "/broadcast all\nGood luck!\nSee you"],
+)
+async def test_a_line_break_may_follow_the_command_or_the_target(
+    app: BotApp, staff_chat: Chat, command: str
+) -> None:
+    [preview] = await staff_chat.say(command)
+    assert "recipient(s)" in preview
+    services = app.bot_data.services
+    assert services is not None
+    [row] = await services.store.fetch("SELECT text, stage FROM broadcasts")
+    assert (row[0], row[1]) == ("Good luck!\nSee you", None)
