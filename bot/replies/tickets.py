@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta
 from html import escape
 
+from bot import timebase
 from bot.knowledge import KnowledgeBase
 from bot.office_hours import OfficeHours
 from bot.replies import Button, Reply, button, note, plain, problem
@@ -244,5 +245,4 @@ def age(delay: timedelta) -> str:
 
 
 def excerpt(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return escape(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+    return escape(timebase.excerpt(text, limit))
