@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bot.matcher import Match, Outcome
-
 if TYPE_CHECKING:
     from bot.answers import Snapshot
     from bot.understanding import Context, Understanding
@@ -186,11 +184,6 @@ def _conversation(path: Path, number: int, item: dict[str, Any]) -> Conversation
 
 
 # -- scoring ----------------------------------------------------------------------
-
-
-def answered_topic(match: Match) -> str | None:
-    """The knowledge-base topic a matcher reply answered with; choices answer none."""
-    return match.topic.id if match.outcome is Outcome.ANSWER and match.topic else None
 
 
 def understood_topic(understanding: Understanding) -> str | None:

@@ -299,7 +299,6 @@ class Analyzer:
                 stems = tuple(stem(w) for w in words(variant))
                 if stems:
                     self.phrases[stems] = canonical
-        self.longest = max((len(p) for p in self.phrases), default=1)
         # Per first stem, the longest phrase starting with it: most words start none.
         self.longest_from: dict[str, int] = {}
         for phrase in self.phrases:

@@ -30,33 +30,18 @@ from bot.answers import Snapshot
 from bot.context import Context
 from bot.followup import introduced_subject
 from bot.lexicon import Lexicon, lexicon
-from bot.matcher import Match
 from bot.needs import Need
-from bot.question_decision import (
-    REQUEST,
-    RIVAL_MARGIN,
-    SECOND_PERSON,
-    STRONG_SCORE,
-    Kind,
-    Part,
-    Scored,
-    _Question,
-)
+from bot.question_decision import Kind, Part, _Question
 
 MAX_QUESTIONS = 4
 
 __all__ = [
     "MAX_QUESTIONS",
-    "REQUEST",
-    "RIVAL_MARGIN",
-    "SECOND_PERSON",
-    "STRONG_SCORE",
     "Context",
     "Intent",
     "Kind",
     "Need",
     "Part",
-    "Scored",
     "Understanding",
     "context_for",
     "understand",
@@ -77,7 +62,6 @@ class Understanding:
     context: Context | None = None
     intent: Intent | None = None
     language: str | None = None
-    match: Match | None = None
     parts: tuple[Part, ...] = ()
 
 
@@ -150,7 +134,6 @@ def _combine(
         greeting=message.greeting,
         score=main.score,
         best_guess=_guess(main),
-        match=main.match,
         parts=parts,
         missing=tuple(dict.fromkeys(need for p in unanswered for need in p.missing)),
     )
