@@ -124,7 +124,7 @@ class Tracker:
         return await self.add(new)
 
     async def check_room(self, user: User) -> None:
-        open_count = await self.store.count_open_reminders(user.user_id)
+        open_count = await self.store.count_reminders(user.user_id)
         if open_count >= MAX_OPEN_REMINDERS:
             raise InputError(
                 f"you have {open_count} open reminders, the most I keep; "

@@ -108,13 +108,13 @@ class Store(Protocol):
         self, user_id: int, statuses: Sequence[Status] = OPEN_STATUSES
     ) -> list[Reminder]: ...
 
-    async def count_open_reminders(self, user_id: int) -> int: ...
-
     async def user_deliveries(self, user_id: int) -> dict[str, int]: ...
 
     async def cancel(self, user_id: int, reminder_id: int) -> bool: ...
 
-    async def count_reminders(self, user_id: int, statuses: Sequence[Status]) -> int:
+    async def count_reminders(
+        self, user_id: int, statuses: Sequence[Status] = OPEN_STATUSES
+    ) -> int:
         """How many of the user's own reminders are in these statuses."""
         ...
 

@@ -75,13 +75,6 @@ class ReminderQueries(Queries):
         )
         return [reminder_row(row) for row in rows]
 
-    async def count_open_reminders(self, user_id: int) -> int:
-        return await self.scalar(
-            f"SELECT count(*) FROM reminders WHERE user_id = ? "
-            f"AND status IN ({marks(len(OPEN_STATUSES))}) AND kind = 'reminder'",
-            (user_id, *(status.value for status in OPEN_STATUSES)),
-        )
-
     async def user_deliveries(self, user_id: int) -> dict[str, int]:
         """How many announcements and notices the user was sent or is due, by kind."""
         rows = await self.db.fetch(
@@ -92,7 +85,9 @@ class ReminderQueries(Queries):
         )
         return {str(row[0]): int(row[1]) for row in rows}
 
-    async def count_reminders(self, user_id: int, statuses: Sequence[Status]) -> int:
+    async def count_reminders(
+        self, user_id: int, statuses: Sequence[Status] = OPEN_STATUSES
+    ) -> int:
         """How many of the user's own reminders are in these statuses."""
         return await self.scalar(
             f"SELECT count(*) FROM reminders WHERE user_id = ? "
