@@ -50,6 +50,17 @@ async def count(store: SqlStore, table: str) -> int:
     return await store.scalar(f"SELECT count(*) FROM {table}")
 
 
+def filled(path: Path, users: int = 3) -> None:
+    """A SQLite database at ``path`` with ``users`` users, each with a reminder."""
+
+    async def work() -> None:
+        store = await open_sqlite(path)
+        await fill(store, users)
+        await store.close()
+
+    asyncio.run(work())
+
+
 # -- health ----------------------------------------------------------------------------
 
 
@@ -90,11 +101,6 @@ def test_health_knows_a_broken_knowledge_base(
 def test_sqlite_backup_then_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     live, backup = tmp_path / "bot.sqlite3", tmp_path / "backup.sqlite3"
 
-    async def populate() -> None:
-        store = await open_sqlite(live)
-        await fill(store)
-        await store.close()
-
     async def damage() -> None:
         store = await open_sqlite(live)
         await store.delete_user(1)
@@ -107,7 +113,7 @@ def test_sqlite_backup_then_restore(tmp_path: Path, capsys: pytest.CaptureFixtur
         finally:
             await store.close()
 
-    asyncio.run(populate())
+    filled(live)
     assert main(["db", "backup", str(backup)]) == 0
     asyncio.run(damage())
     assert asyncio.run(users()) == 2
@@ -122,15 +128,10 @@ def test_a_sqlite_backup_is_one_private_file_and_replaces_the_last(
     live, backup = tmp_path / "bot.sqlite3", tmp_path / "backups" / "monday.sqlite3"
     backup.parent.mkdir()
 
-    async def populate(users: int) -> None:
-        store = await open_sqlite(live)
-        await fill(store, users)
-        await store.close()
-
-    asyncio.run(populate(2))
+    filled(live, 2)
     assert main(["db", "backup", str(backup)]) == 0
     assert "replacing" not in capsys.readouterr().out
-    asyncio.run(populate(4))
+    filled(live, 4)
     assert main(["db", "backup", str(backup)]) == 0
     assert "replacing the earlier file" in capsys.readouterr().out
     assert main(["db", "restore", str(backup)]) == 0
@@ -153,12 +154,7 @@ def test_a_backup_never_overwrites_the_live_database(
 ) -> None:
     live = tmp_path / "bot.sqlite3"
 
-    async def populate() -> None:
-        store = await open_sqlite(live)
-        await fill(store)
-        await store.close()
-
-    asyncio.run(populate())
+    filled(live)
     before = live.read_bytes()
     assert main(["db", "backup", str(live)]) == 1
     assert "the live database itself" in capsys.readouterr().err
